@@ -17,6 +17,7 @@ from hotline_desk import __version__
 
 _COMMAND_MODULES: tuple[str, ...] = (
     "hotline_desk.cli.calendar_cmd",
+    "hotline_desk.cli.demo_cmd",
 )
 
 
