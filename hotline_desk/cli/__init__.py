@@ -18,6 +18,9 @@ from hotline_desk import __version__
 _COMMAND_MODULES: tuple[str, ...] = (
     "hotline_desk.cli.calendar_cmd",
     "hotline_desk.cli.demo_cmd",
+    "hotline_desk.cli.kb_cmd",
+    "hotline_desk.cli.server_cmd",
+    "hotline_desk.cli.tickets_cmd",
 )
 
 

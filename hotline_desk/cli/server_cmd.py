@@ -1,0 +1,186 @@
+"""``hotline-desk server``: run the sync server, prepare the demo centre, migrate.
+
+    hotline-desk server --data-dir DIR [--database URL] [--host 127.0.0.1] [--port 8787]
+                        [--certfile FILE --keyfile FILE] [--forwarded-allow-ips IPS]
+    hotline-desk server init-demo [--data-dir DIR] [--database URL]
+    hotline-desk server migrate [--data-dir DIR] [--database URL]
+
+The database defaults to SQLite in the data directory (``DIR/server.db``); give
+``--database postgresql://user:pass@host/name`` to share one PostgreSQL database
+between several server processes behind a load balancer. The server binds the
+loopback address unless told otherwise; on any other address use TLS
+(``--certfile/--keyfile``) or a TLS-terminating proxy (then pass its address in
+``--forwarded-allow-ips`` so client addresses for login throttling and the audit
+log are the real ones). The demo accounts and their password are listed in
+``hotline_desk/storage/server/demo.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from hotline_desk.core.errors import HotlineError
+from hotline_desk.paths import local_cache_dir, resource
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8787
+
+
+def default_data_dir() -> Path:
+    return local_cache_dir() / "server"
+
+
+def add_database_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """``--data-dir`` and ``--database`` (in a sub-subcommand they default to the parent's)."""
+    default: Any = argparse.SUPPRESS if sub else None
+    parser.add_argument("--data-dir", type=Path, default=default,
+                        help="server data folder (default: <local cache>/server)")
+    parser.add_argument("--database", default=default, metavar="URL",
+                        help="sqlite:///PATH or postgresql://USER:PASS@HOST:PORT/NAME "
+                             "(default: SQLite in the data folder)")
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "server", help="同步服务器：运行、初始化演示数据、数据库升级",
+        description="Run the Hotline Desk sync server.")
+    add_database_options(parser)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--certfile", type=Path, default=None, help="TLS certificate (PEM)")
+    parser.add_argument("--keyfile", type=Path, default=None, help="TLS private key (PEM)")
+    parser.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
+                        help="proxies trusted for X-Forwarded-For (comma-separated)")
+    parser.set_defaults(func=run_server)
+    actions = parser.add_subparsers(title="server commands", metavar="ACTION")
+
+    demo = actions.add_parser(
+        "init-demo", help="初始化演示中心（合肥市12345热线）、演示账号和种子知识库")
+    add_database_options(demo, sub=True)
+    demo.add_argument("--seed-dir", type=Path, default=None,
+                      help="folder of *.jsonl seed entries (default: resources/kb/seed)")
+    demo.set_defaults(func=run_init_demo)
+
+    migrate = actions.add_parser("migrate", help="升级服务器数据库结构")
+    add_database_options(migrate, sub=True)
+    migrate.set_defaults(func=run_migrate)
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from hotline_desk.server.settings import DATABASE_FILE
+    from hotline_desk.storage.db import sqlite_url
+
+    if getattr(args, "database", None):
+        return str(args.database)
+    data_dir: Path = getattr(args, "data_dir", None) or default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(data_dir / DATABASE_FILE)
+
+
+@contextmanager
+def opened_database(args: argparse.Namespace) -> Iterator[Any]:
+    """The database of ``--database`` / ``--data-dir``, closed afterwards.
+
+    A URL it cannot use raises ``StorageError`` (a HotlineError) inside the caller's
+    ``try``, so it is reported like every other error."""
+    from hotline_desk.storage.db import close_database, open_database
+
+    db = open_database(database_url(args))
+    try:
+        yield db
+    finally:
+        close_database(db)
+
+
+def fail(exc: HotlineError) -> int:
+    print(f"错误：{exc.message_zh}\n({exc.message})", file=sys.stderr)
+    for location, field, message in getattr(exc, "problems", []) or []:
+        print(f"  {location} {field}：{message}", file=sys.stderr)
+    return 1
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_server(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from hotline_desk.server.app import create_app
+    from hotline_desk.server.settings import ServerSettings
+    from hotline_desk.storage.db import describe_url
+
+    if (args.certfile is None) != (args.keyfile is None):
+        print("错误：--certfile 与 --keyfile 须同时提供", file=sys.stderr)
+        return 2
+    url = database_url(args)
+    data_dir: Path = getattr(args, "data_dir", None) or default_data_dir()
+    try:
+        app = create_app(ServerSettings.for_data_dir(data_dir, url))
+    except HotlineError as exc:
+        return fail(exc)
+    if not _is_loopback(args.host) and args.certfile is None:
+        log.warning("serving on %s without TLS: put a TLS proxy in front of it", args.host)
+    scheme = "https" if args.certfile else "http"
+    print(f"同步服务器启动 / sync server on {scheme}://{args.host}:{args.port} "
+          f"(database {describe_url(url)})", flush=True)
+    uvicorn.run(
+        app, host=args.host, port=args.port,
+        ssl_certfile=str(args.certfile) if args.certfile else None,
+        ssl_keyfile=str(args.keyfile) if args.keyfile else None,
+        proxy_headers=args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+    )
+    return 0
+
+
+def run_init_demo(args: argparse.Namespace) -> int:
+    from hotline_desk.storage.server.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, init_demo
+    from hotline_desk.storage.server.passwords import Passwords
+
+    seed_dir: Path = args.seed_dir or resource("kb", "seed")
+    try:
+        with opened_database(args) as db:
+            report = init_demo(db, Passwords(), seed_dir)
+    except HotlineError as exc:
+        return fail(exc)
+    print(f"演示中心：{report.centre}")
+    created = "、".join(report.accounts_created) or "无（均已存在）"
+    print(f"新建演示账号：{created}")
+    print(f"种子知识库文件：{', '.join(report.seed_files) or '无'}；新增 {report.kb.created} 条，"
+          f"更新 {report.kb.updated} 条，未变 {report.kb.unchanged} 条；"
+          f"知识库版本 {report.kb.kb_version}")
+    print(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for account in DEMO_ACCOUNTS:
+        unit = f"（{account.unit}）" if account.unit else ""
+        print(f"  {account.username:<10} {account.role.label}{unit}")
+    return 0
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    from hotline_desk.storage.migrations import current_version, migrate
+
+    try:
+        with opened_database(args) as db:
+            applied = migrate(db)
+            version = current_version(db)
+    except HotlineError as exc:
+        return fail(exc)
+    done = "、".join(str(v) for v in applied) if applied else "无"
+    print(f"数据库结构版本 {version}（本次执行的升级：{done}）")
+    return 0

@@ -1,0 +1,2 @@
+"""One router per concept; each endpoint is a plain ``def`` (run in the thread pool) that
+opens its own connection and transaction."""
