@@ -38,7 +38,7 @@ def _wanted_stamp() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is
         sys.exit("Python 3.11 or newer is needed (需要 Python 3.11 或更高版本)")
     if not PY.exists():
         say(f"creating virtual environment in {VENV}")

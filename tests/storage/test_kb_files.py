@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -307,7 +306,7 @@ def _many(count: int) -> list[KBEntry]:
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".xlsx"])
 def test_a_large_file_round_trips(tmp_path: Path, suffix: str) -> None:
-    """第二十九条 实时更新: a department's large file imports whole (speed: benchmarks/kb_import.py)."""
+    """第二十九条 实时更新: a large file imports whole (speed: benchmarks/kb_import.py)."""
     entries = _many(3_000)
     path = tmp_path / f"big{suffix}"
     write_kb_file(path, entries)
