@@ -52,7 +52,16 @@ def _run_desk(args: argparse.Namespace, extra: Sequence[str] = ()) -> int:
     return int(app.main(list(extra)))
 
 
+_OWN_OPTIONS = frozenset({"-h", "--help", "--version", "-v", "--verbose"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Bare, or starting with one of the desk's own options (``--server URL``,
+    # ``--demo-login`` …): the desk gets every argument, since argparse would read
+    # an option's value as a subcommand name.
+    if not argv or (argv[0].startswith("-") and argv[0] not in _OWN_OPTIONS):
+        return _run_desk(argparse.Namespace(), argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     logging.basicConfig(

@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         if not _has_display():
             print(NO_DISPLAY_HINT, flush=True)
             return server.wait()
-        desk = subprocess.run([*exe, "--server", url, "--demo-login"])
+        desk = subprocess.run([*exe, "--server", url,
+                               "--demo-login"])
         return desk.returncode
     except KeyboardInterrupt:
         return 0

@@ -1,0 +1,1 @@
+"""Controllers: thin glue between one panel and one service (read, call, render)."""

@@ -1,0 +1,100 @@
+"""Expert queue panel ↔ expert service: the queue live, accept, complete (第八条)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QObject, QTimer
+
+from hotline_desk.core.errors import DataFormatError, HotlineError
+from hotline_desk.core.protocol import NotFoundError, TicketOut, TransferOut, TransferReferenceKind
+from hotline_desk.gui.context import DeskContext
+from hotline_desk.gui.tasks import TaskRunner
+from hotline_desk.gui.widgets.expert_queue import ExpertQueuePanel
+
+
+class ExpertController(QObject):
+    def __init__(self, panel: ExpertQueuePanel, ctx: DeskContext, runner: TaskRunner) -> None:
+        super().__init__(panel)
+        self._panel = panel
+        self._ctx = ctx
+        self._runner = runner
+        self._polling: asyncio.Task[list[TransferOut]] | None = None
+        self.polls = 0
+        self.failing = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(ctx.intervals_ms["expert_queue"])
+        self.timer.timeout.connect(self.refresh)
+        panel.refresh_requested.connect(self.refresh)
+        panel.accept_requested.connect(self.accept)
+        panel.complete_requested.connect(self.complete)
+        panel.selection_changed.connect(self.load_detail)
+
+    def start(self) -> None:
+        session = self._ctx.session.current
+        self._panel.set_me(session.username if session else "")
+        self.refresh()
+        self.timer.start()
+
+    async def _load(self) -> list[TransferOut]:
+        queued = await self._ctx.expert.queue()
+        mine = await self._ctx.expert.mine()
+        return [*queued, *mine]
+
+    def refresh(self) -> None:
+        if self._polling is not None and not self._polling.done():
+            return  # the previous read is still running
+
+        def done(items: list[TransferOut]) -> None:
+            self.polls += 1
+            self.failing = False
+            self._panel.set_items(items, self._ctx.server_now())
+
+        def failed(message: str) -> None:
+            if not self.failing:  # said once, not at every poll
+                self._panel.show_message(f"读取转接队列失败：{message}", "error")
+            self.failing = True
+
+        self._polling = self._runner.spawn(self._load(), what_zh="读取转接队列", on_done=done,
+                                           on_error=failed)
+
+    async def _detail(self, transfer_id: int) -> tuple[TransferOut, TicketOut | None, str]:
+        item = await self._ctx.expert.transfer(transfer_id)  # unmasked for its expert
+        if item.reference_kind is not TransferReferenceKind.TICKET:
+            return item, None, ""
+        try:
+            # masked: the server gives the ticket's personal data in full only to the team
+            # lead, its creator and its units; the caller's number is on the transfer
+            ticket = await self._ctx.api.ticket(item.reference)
+        except (NotFoundError, DataFormatError):
+            return item, None, f"工单 {item.reference} 在服务器上查不到（可能尚未同步），请稍后刷新"
+        except HotlineError as exc:
+            return item, None, f"工单 {item.reference} 暂时无法读取：{exc.message_zh}"
+        return item, ticket, ""
+
+    def load_detail(self, transfer_id: int) -> None:
+        self._runner.spawn(self._detail(transfer_id), what_zh="读取转接详情",
+                           on_done=lambda found: self._panel.show_detail(*found))
+
+    def accept(self, transfer_id: int) -> None:
+        def done(item: TransferOut) -> None:
+            self._panel.show_message(f"已受理转接 {item.id}，请联系来电人或处理工单")
+            self.refresh()
+            self.load_detail(item.id)
+
+        def failed(message: str) -> None:
+            self._panel.show_message(message, "error")
+            self.refresh()
+
+        self._runner.spawn(self._ctx.expert.accept(transfer_id), what_zh="受理转接",
+                           on_done=done, on_error=failed)
+
+    def complete(self, transfer_id: int, notes: str) -> None:
+        def done(item: TransferOut) -> None:
+            self._panel.clear_notes()
+            self._panel.show_message(f"转接 {item.id} 已完成")
+            self.refresh()
+
+        self._runner.spawn(self._ctx.expert.complete(transfer_id, notes), what_zh="完成转接",
+                           on_done=done,
+                           on_error=lambda message: self._panel.show_message(message, "error"))
