@@ -61,18 +61,40 @@ def _postgres_bin_dir() -> Path | None:
     return candidates[0].parent if candidates else None
 
 
-def ensure_test_services() -> None:
-    """PostgreSQL server binaries for the storage tests (the suite starts the server)."""
-    if _postgres_bin_dir() is not None or os.name == "nt":
-        return
+def _has_cjk_font() -> bool:
+    roots = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
+    names = ("notosanscjk", "notoserifcjk", "wqy", "sourcehansans", "droidsansfallback")
+    for root in roots:
+        if root.is_dir():
+            for font in root.rglob("*"):
+                if any(name in font.name.lower().replace("-", "") for name in names):
+                    return True
+    return False
+
+
+def _apt_install(packages: list[str], why: str) -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        say("PostgreSQL server binaries missing; installing Debian's postgresql package")
+        say(f"{why}; installing Debian packages: {' '.join(packages)}")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-q", "postgresql"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=True, env=env)
     else:
-        say("PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL 15+; "
-            "the PostgreSQL storage tests will fail without it")
+        say(f"{why}: install {' '.join(packages)} (or your system's equivalent); "
+            "the tests that need it will fail without it")
+
+
+def ensure_test_services() -> None:
+    """System packages the tests need: PostgreSQL server binaries (the suite starts its
+    own server) and a CJK font (the frozen desk's self-check renders Chinese)."""
+    if os.name == "nt" or sys.platform == "darwin":
+        return
+    missing: list[str] = []
+    if _postgres_bin_dir() is None:
+        missing.append("postgresql")
+    if not _has_cjk_font():
+        missing.append("fonts-noto-cjk")
+    if missing:
+        _apt_install(missing, "missing for the tests")
 
 
 def cmd_test(args: list[str]) -> int:

@@ -11,7 +11,8 @@ them (a library's ``print``, a ``StreamHandler``, ``faulthandler``) would fail. 
   at 2 MB with 5 old files kept; ``HOTLINE_DESK_LOG_DIR`` overrides the folder;
 * a missing stream is replaced by ``os.devnull`` so writes to it are harmless;
 * a console handler is added only when stderr exists;
-* ``faulthandler`` writes hard crashes (segfaults in Qt) into the log file.
+* ``faulthandler`` writes hard crashes (segfaults in Qt) to ``HotlineDesk-faults.log``
+  beside it.
 
 No Qt here: the crash dialog (``hotline_desk.gui.crash_dialog``) uses :func:`log_file`.
 """
@@ -106,8 +107,7 @@ def configure(*, verbose: bool = False, console: bool | None = None,
         handler.setFormatter(formatter)
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
-        if handler.stream is not None:
-            faulthandler.enable(handler.stream, all_threads=True)
+        _enable_faulthandler(path.with_name(f"{path.stem}-faults.log"))
     _state["path"] = path
     want_console = _state["console"] if console is None else console
     has_stream_handler = any(getattr(h, "stream", None) in (sys.stderr, sys.stdout)
@@ -126,6 +126,18 @@ def configure(*, verbose: bool = False, console: bool | None = None,
     return path
 
 
+def _enable_faulthandler(path: Path) -> None:
+    """Hard crashes (a segfault in Qt) to their own file: faulthandler keeps the file
+    descriptor it was given, which the rotating handler would close on rollover."""
+    try:
+        stream = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the process
+    except OSError:
+        return
+    _state["fault_stream"] = stream
+    _state["fault_was_enabled"] = faulthandler.is_enabled()  # e.g. by pytest
+    faulthandler.enable(stream, all_threads=True)
+
+
 def reset() -> None:
     """Remove what :func:`configure` added (tests)."""
     root = logging.getLogger()
@@ -133,6 +145,10 @@ def reset() -> None:
         if getattr(handler, _HANDLER_MARK, False):
             root.removeHandler(handler)
             handler.close()
-    if faulthandler.is_enabled():
+    fault_stream = _state.get("fault_stream")
+    if fault_stream is not None:
         faulthandler.disable()
+        fault_stream.close()
+        if _state.get("fault_was_enabled") and sys.__stderr__ is not None:
+            faulthandler.enable(sys.__stderr__, all_threads=True)
     _state.clear()

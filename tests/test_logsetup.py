@@ -56,6 +56,7 @@ def test_log_goes_to_the_file_in_the_configured_folder(clean_logging: Path) -> N
     assert "log started" in text
     assert "座席 A-12 测试日志" in text
     assert logsetup.log_file() == path
+    assert (clean_logging / "HotlineDesk-faults.log").is_file()  # faulthandler's own file
 
 
 def test_the_server_writes_its_own_file(clean_logging: Path) -> None:
