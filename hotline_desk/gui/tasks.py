@@ -67,9 +67,21 @@ class TaskRunner(QObject):
         what_zh: str = "操作",
         on_done: Callable[[T], object] | None = None,
         on_error: Callable[[str], object] | None = None,
-    ) -> asyncio.Task[T]:
-        """Run ``coro`` as a task; ``on_done(result)`` / ``on_error(message_zh)`` after it."""
-        task: asyncio.Task[T] = asyncio.ensure_future(coro)
+    ) -> asyncio.Task[T] | None:
+        """Run ``coro`` as a task; ``on_done(result)`` / ``on_error(message_zh)`` after it.
+
+        Returns None (and runs nothing) once the desk's event loop is closed: a poll
+        timer that fires during shutdown must not raise into Qt.
+        """
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or loop.is_closed():
+            coro.close()
+            log.debug("%s skipped: the event loop is closed", what_zh)
+            return None
+        task: asyncio.Task[T] = loop.create_task(coro)
         self._tasks.add(task)
         self.busy_changed.emit(len(self._tasks))
 

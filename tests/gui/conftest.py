@@ -20,6 +20,7 @@ os.environ.setdefault("HOTLINE_DESK_ALLOW_INSECURE_KEYRING", "1")
 
 import keyring
 import pytest
+from gui_graveyard import GRAVEYARD
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
@@ -60,10 +61,6 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         keyring.set_keyring(previous)
 
 
-#: Closed loops (and other Qt-backed objects) kept alive for the whole session: left to
-#: Python's garbage collector, their QObjects could be deleted in the middle of a later
-#: test's event dispatch (a timer event to a freed object crashes Qt).
-GRAVEYARD: list[object] = []
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from gui_graveyard import GRAVEYARD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -68,8 +69,6 @@ class DeskHarness:
         desk, self.desk = self.desk, None
         if desk is not None:
             self.run(desk.close())
-            from conftest import GRAVEYARD
-
             GRAVEYARD.append(desk)  # its Qt objects are deleted by Qt, not by the GC
 
     # ------------------------------------------------------------------ access
