@@ -28,9 +28,8 @@ from enum import StrEnum
 from typing import Any, NoReturn
 
 from hotline_desk.core.centre import ANHUI_CITIES, normalise_city
+from hotline_desk.core.data_checks import Problem, raise_problems, text_field, version_field
 from hotline_desk.core.errors import DataFormatError
-
-Problem = tuple[str, str, str]
 
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _HOTKEY_RE = re.compile(r"^[0-9A-Z]$")
@@ -304,41 +303,18 @@ def _local_numbers(raw: Any, declared: set[Any],
 
 
 # ---------------------------------------------------------------- field helpers
-
-
 def _raise(problems: list[Problem]) -> NoReturn:
-    summary = "；".join(f"{loc} {field}：{msg}" if field else f"{loc}：{msg}"
-                       for loc, field, msg in problems[:5])
-    more = f"等{len(problems)}处问题" if len(problems) > 5 else ""
-    raise DataFormatError(
-        f"emergency lines data has {len(problems)} problem(s)",
-        f"紧急及公共事业热线数据有误：{summary}{more}",
-        problems=problems,
-    )
+    raise_problems(problems, "emergency lines data", "紧急及公共事业热线数据有误")
 
 
-def _text(obj: dict[str, Any], key: str, loc: str, problems: list[Problem],
-          required: bool = True) -> str | None:
-    value = obj.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            problems.append((loc, key, f"缺少必填字段「{key}」"))
-        return None
-    if not isinstance(value, str):
-        problems.append((loc, key, f"「{key}」应为文本"))
-        return None
-    return value.strip()
+_text = text_field
+_version = version_field
 
 
-def _version(data: dict[str, Any], problems: list[Problem]) -> int | None:
-    version = data.get("version")
-    if version is None:
-        problems.append(("文件", "version", "缺少数据版本号 version"))
-        return None
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append(("文件", "version", "版本号 version 应为正整数"))
-        return None
-    return version
+
+
+
+
 
 
 def _date(data: dict[str, Any], key: str, loc: str, problems: list[Problem]) -> date | None:
