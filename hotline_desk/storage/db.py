@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,6 +68,27 @@ def describe_url(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+
+def _switch_to_wal(path: Path, wait_seconds: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
+    """Put the file in WAL mode once, before the pool opens connections.
+
+    Switching the journal mode takes an exclusive lock and SQLite answers "database
+    is locked" at once, without its busy handler, when several processes (or pool
+    connections) open a new file together; so retry here. WAL mode is persistent, so
+    the pool's own ``journal_mode`` pragma is then a no-op.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            with closing(sqlite3.connect(str(path), timeout=wait_seconds)) as conn:
+                conn.execute("PRAGMA journal_mode=wal").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise StorageError(f"cannot open SQLite database {path}: {exc}",
+                                   "数据库文件被占用，无法打开") from exc
+            time.sleep(0.02)
+
 def open_database(
     url: str,
     *,
@@ -86,11 +109,14 @@ def open_database(
                 "数据库地址须指向一个SQLite文件，例如 sqlite:///data/server.db",
             )
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _switch_to_wal(Path(path).expanduser())
         return PooledSqliteDatabase(
             str(Path(path).expanduser()),
             pragmas=[
-                ("journal_mode", "wal"),
+                # busy_timeout first: switching a new file to WAL takes an exclusive
+                # lock, and several processes opening it at once must wait, not fail
                 ("busy_timeout", SQLITE_BUSY_TIMEOUT_MS),
+                ("journal_mode", "wal"),
                 ("foreign_keys", 1),
                 ("synchronous", "normal"),
             ],
