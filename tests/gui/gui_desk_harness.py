@@ -44,8 +44,16 @@ class DeskHarness:
         self.qtbot.waitUntil(task.done, timeout=timeout)
         return task.result()
 
-    def wait(self, condition: Callable[[], object], timeout: int = WAIT_MS) -> None:
-        self.qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
+    def wait(self, condition: Callable[[], object], timeout: int = WAIT_MS, *,
+             state: Callable[[], object] | None = None) -> None:
+        """Wait for ``condition``; on a timeout the error says what ``state()`` showed
+        then (a flaky wait in CI must leave its evidence)."""
+        try:
+            self.qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
+        except Exception as exc:
+            if state is None:
+                raise
+            raise AssertionError(f"{exc}; the desk showed: {state()!r}") from exc
 
     # ------------------------------------------------------------------ life cycle
 

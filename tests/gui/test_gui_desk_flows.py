@@ -283,7 +283,8 @@ def test_a_transfer_is_accepted_and_completed_by_an_expert(desks, server, type_t
     assert "136****3333" in queue.detail.toPlainText()  # masked until accepted
     expert.key(Qt.Key.Key_F9)
     expert.wait(lambda: queue.complete_button.isEnabled())
-    expert.wait(lambda: "咨询工伤认定申请时限及所需材料" in queue.detail.toPlainText())
+    expert.wait(lambda: "咨询工伤认定申请时限及所需材料" in queue.detail.toPlainText(),
+                state=lambda: (queue.detail.toPlainText(), queue.message.text()))
     assert "13600003333" in queue.detail.toPlainText()  # the accepting expert sees it all
     type_text(queue.notes_edit, "已告知工伤认定申请时限为一年")
     expert.key(Qt.Key.Key_Return, CTRL)

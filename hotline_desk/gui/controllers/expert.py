@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -11,6 +12,8 @@ from hotline_desk.core.protocol import NotFoundError, TicketOut, TransferOut, Tr
 from hotline_desk.gui.context import DeskContext
 from hotline_desk.gui.tasks import TaskRunner
 from hotline_desk.gui.widgets.expert_queue import ExpertQueuePanel
+
+log = logging.getLogger(__name__)
 
 
 class ExpertController(QObject):
@@ -22,6 +25,9 @@ class ExpertController(QObject):
         self._polling: asyncio.Task[list[TransferOut]] | None = None
         self.polls = 0
         self.failing = False
+        #: The transfer whose ticket could not be read: read again at the next poll
+        #: (a busy server or a ticket not yet synced must not leave the expert without it).
+        self._ticket_missing: int | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(ctx.intervals_ms["expert_queue"])
         self.timer.timeout.connect(self.refresh)
@@ -49,6 +55,9 @@ class ExpertController(QObject):
             self.polls += 1
             self.failing = False
             self._panel.set_items(items, self._ctx.server_now())
+            selected = self._panel.selected()
+            if selected is not None and selected.id == self._ticket_missing:
+                self.load_detail(selected.id)
 
         def failed(message: str) -> None:
             if not self.failing:  # said once, not at every poll
@@ -66,15 +75,31 @@ class ExpertController(QObject):
             # masked: the server gives the ticket's personal data in full only to the team
             # lead, its creator and its units; the caller's number is on the transfer
             ticket = await self._ctx.api.ticket(item.reference)
-        except (NotFoundError, DataFormatError):
-            return item, None, f"工单 {item.reference} 在服务器上查不到（可能尚未同步），请稍后刷新"
+        except (NotFoundError, DataFormatError) as exc:
+            log.warning("ticket %s of transfer %s not readable: %s", item.reference, item.id,
+                        exc.message)
+            return item, None, f"工单 {item.reference} 在服务器上查不到（可能尚未同步），正在重试"
         except HotlineError as exc:
-            return item, None, f"工单 {item.reference} 暂时无法读取：{exc.message_zh}"
+            log.warning("ticket %s of transfer %s not readable: %s", item.reference, item.id,
+                        exc.message)
+            return item, None, f"工单 {item.reference} 暂时无法读取：{exc.message_zh}（正在重试）"
         return item, ticket, ""
 
     def load_detail(self, transfer_id: int) -> None:
+        def done(found: tuple[TransferOut, TicketOut | None, str]) -> None:
+            item, ticket, note = found
+            if note:
+                self._ticket_missing = item.id
+            elif self._ticket_missing == item.id:
+                self._ticket_missing = None
+            self._panel.show_detail(item, ticket, note)
+
+        def failed(message: str) -> None:
+            self._ticket_missing = transfer_id
+            self._panel.show_message(f"读取转接详情失败：{message}（正在重试）", "error")
+
         self._runner.spawn(self._detail(transfer_id), what_zh="读取转接详情",
-                           on_done=lambda found: self._panel.show_detail(*found))
+                           on_done=done, on_error=failed)
 
     def accept(self, transfer_id: int) -> None:
         def done(item: TransferOut) -> None:
