@@ -270,6 +270,7 @@ class Results:
     resend_mismatches: int = 0
     push_lag: float = 0.0  # the most a push was sent after its planned time (client busy)
     pushed: int = 0
+    board_seats: int = 0  # seats on the lead's merged board at the end
 
     def error(self, name: str, detail: str) -> None:
         self.errors[name] += 1
@@ -292,7 +293,8 @@ def ticket_op(rng: random.Random) -> dict[str, Any]:
 
 
 async def run_load(urls: list[str], seeded: Seeded, *, duration: float, push_rate: float,
-                   concurrency: int, seed_value: int) -> Results:
+                   concurrency: int, seed_value: int, lead_full_reads: bool = False
+                   ) -> Results:
     results = Results()
     rng = random.Random(seed_value)
     targets = itertools.cycle(urls)
@@ -343,15 +345,35 @@ async def run_load(urls: list[str], seeded: Seeded, *, duration: float, push_rat
                 next_beat = loop.time() + HEARTBEAT_SECONDS
 
         async def lead() -> None:
+            """The team lead's desk: a full read, then the changed seats every 2 s
+            (``changes=only``, merged by account), a full read every 150 polls; with
+            ``--lead-full-reads`` every poll reads the whole board instead (the old way)."""
             cursor: str | None = None
+            board: dict[int, dict[str, Any]] = {}
+            polls = 0
             next_at = loop.time()
             while next_at < end:
                 await asyncio.sleep(max(0.0, next_at - loop.time()))
-                params = {"since": cursor} if cursor else None
-                response = await call("GET /seats (board)", "GET", "/seats",
-                                      seeded.lead_token, params=params)
+                full = cursor is None or polls % 150 == 0
+                params: dict[str, str] = {}
+                if cursor is not None and not full:
+                    params["since"] = cursor
+                if not lead_full_reads:
+                    params["changes"] = "only"
+                name = "GET /seats (board, full)" if full else (
+                    "GET /seats (board, since)" if lead_full_reads
+                    else "GET /seats (board, changes)")
+                response = await call(name, "GET", "/seats", seeded.lead_token,
+                                      params=params or None)
+                polls += 1
                 if response is not None:
-                    cursor = response.json()["cursor"]
+                    answer = response.json()
+                    cursor = answer["cursor"]
+                    if not answer["unchanged"]:
+                        if not answer.get("delta"):
+                            board.clear()
+                        board.update((seat["account_id"], seat) for seat in answer["seats"])
+                    results.board_seats = len(board)
                 next_at += BOARD_POLL_SECONDS
 
         async def push_one(op: dict[str, Any], token: str, resend: bool) -> None:
@@ -439,6 +461,7 @@ def report(title: str, results: Results, stored: tuple[int, dict[str, int]],
           f"duplicated {duplicated}, stored without an acknowledgement {unexpected}")
     print(f"resends: {results.resends}, answered 'duplicate' with the original number: "
           f"{results.resends - results.resend_mismatches}")
+    print(f"the lead's board at the end (merged from its reads): {results.board_seats} seats")
     ok = worst <= GOAL_P99_MS and errors == 0 and lost == 0 and duplicated == 0
     print(f"goal (p99 <= {GOAL_P99_MS:.0f} ms, 0 errors, 0 lost, 0 duplicated): "
           f"{'MET' if ok else 'NOT MET'} (worst p99 {worst:.1f} ms)")
@@ -465,7 +488,8 @@ def _measure(url: str, data_dir: Path, processes: int, label: str,
         started = time.monotonic()
         results = asyncio.run(run_load(servers.urls, seeded, duration=args.duration,
                                        push_rate=args.push_rate,
-                                       concurrency=args.concurrency, seed_value=args.seed))
+                                       concurrency=args.concurrency, seed_value=args.seed,
+                                       lead_full_reads=args.lead_full_reads))
         elapsed = time.monotonic() - started
         server_cpu, client_cpu = servers.cpu() - server_cpu, time.process_time() - client_cpu
         after = os.getloadavg()[0]
@@ -491,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="requests in flight at most (httpx slows down with large pools)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--lead-full-reads", action="store_true",
+                        help="the lead reads the whole board at every poll (the old way), "
+                             "not only the changed seats")
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     outcomes = [run_backend(kind, args) for kind in kinds]

@@ -739,14 +739,40 @@ class SeatStatus(WireModel):
 
 
 class SeatBoard(WireModel):
-    """The team lead's seat board. ``unchanged`` answers carry no seats (cheap path)."""
+    """The team lead's seat board. ``unchanged`` answers carry no seats (cheap path);
+    ``delta`` answers (asked for with ``changes=only``) carry only the seats that changed
+    since the cursor, to be applied with :func:`merge_board`."""
 
     unchanged: bool
+    delta: bool = Field(default=False, description="`seats` lists only the seats changed "
+                                                   "since `since`; merge them by account_id")
     version: int
     cursor: str = Field(description="pass as `since` on the next read")
     server_time: datetime
     offline_after_seconds: int = SEAT_OFFLINE_AFTER_SECONDS
     seats: list[SeatStatus] = Field(default_factory=list)
+
+
+def board_order(seat: SeatStatus) -> tuple[str, int]:
+    """The order of the seats on the board: by seat label, then account."""
+    return seat.seat_label, seat.account_id
+
+
+def merge_board(shown: SeatBoard, answer: SeatBoard) -> SeatBoard:
+    """The board after ``answer`` to a read with ``shown.cursor``: ``answer`` itself when
+    it is a full read, ``shown`` with the new cursor when unchanged, and ``shown`` with
+    the changed seats replaced (or added) when it is a delta."""
+    if not answer.unchanged and not answer.delta:
+        return answer
+    update: dict[str, object] = {"cursor": answer.cursor, "server_time": answer.server_time,
+                                 "version": answer.version, "unchanged": answer.unchanged,
+                                 "delta": False,
+                                 "offline_after_seconds": answer.offline_after_seconds}
+    if answer.delta:
+        seats = {seat.account_id: seat for seat in shown.seats}
+        seats.update((seat.account_id, seat) for seat in answer.seats)
+        update["seats"] = sorted(seats.values(), key=board_order)
+    return shown.model_copy(update=update)
 
 
 # ---------------------------------------------------------------- transfers to expert seats

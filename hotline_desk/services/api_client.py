@@ -386,9 +386,14 @@ class ApiClient:
                                   timeout=self.timeouts.heartbeat)
         return self.parse(HeartbeatAck, data)
 
-    async def seat_board(self, since: str | None = None) -> SeatBoard:
-        params = {"since": since} if since else None
-        return await self._get(SeatBoard, "/seats", params=params)
+    async def seat_board(self, since: str | None = None, *,
+                         changes_only: bool = False) -> SeatBoard:
+        params: dict[str, Any] = {}
+        if since:
+            params["since"] = since
+        if changes_only:
+            params["changes"] = "only"
+        return await self._get(SeatBoard, "/seats", params=params or None)
 
     async def create_transfer(self, body: TransferCreate) -> TransferOut:
         return await self._post(TransferOut, "/transfers", json=body.model_dump(mode="json"))

@@ -1,10 +1,13 @@
 """The team lead's board: every seat live, the expert queue, overdue and supervised
 tickets, and the day's figures (第二十条 督办, 第二十七条 考核, 第三十三条 分析).
 
-The seat board is polled cheaply: each read passes the previous answer's cursor, and
-an ``unchanged`` answer (no seats in it) means the board the desk already shows is
-still right — it is returned again with the new cursor and server time. Offline
-seats are computed by the server from silence (45 s), never by the desk.
+The seat board is polled cheaply: each read passes the previous answer's cursor and
+asks for changes only. An ``unchanged`` answer (no seats in it) means the board the
+desk already shows is still right; a ``delta`` answer lists the seats that changed,
+merged into the board held here (``core.protocol.merge_board``). Every
+``FULL_READ_EVERY`` polls the board is read whole again (account names edited by an
+admin are not versioned). Offline seats are computed by the server from silence
+(45 s), never by the desk.
 
 Figures: calls per hour are the records received per hour (every call ends in a
 record: ticket, answer on the spot, refusal or handoff), tickets per type use the
@@ -26,6 +29,7 @@ from hotline_desk.core.protocol import (
     TransferOut,
     TransferStatus,
     UnitDayFigure,
+    merge_board,
 )
 from hotline_desk.core.vocabulary import Area, RequestType
 from hotline_desk.services.api_client import ApiClient
@@ -81,25 +85,30 @@ def summarise(day: DayFigures, units: list[UnitDayFigure], rising: list[RisingTo
         units=units, rising_topics=rising)
 
 
+#: Polls between two full reads of the seat board (every 5 minutes at a 2 s poll).
+FULL_READ_EVERY = 150
+
+
 class LeadBoardService:
     def __init__(self, api: ApiClient) -> None:
         self._api = api
         self._board: SeatBoard | None = None
         self.polls = 0
         self.unchanged_polls = 0
+        self.delta_polls = 0
 
     async def seat_board(self) -> SeatBoard:
-        """Every seat's state; cheap when nothing changed since the last read."""
-        since = self._board.cursor if self._board is not None else None
-        answer = await self._api.seat_board(since)
+        """Every seat's state; cheap when little or nothing changed since the last read."""
+        full = self._board is None or self.polls % FULL_READ_EVERY == 0
+        since = None if full or self._board is None else self._board.cursor
+        answer = await self._api.seat_board(since, changes_only=True)
         self.polls += 1
-        if answer.unchanged and self._board is not None:
-            self.unchanged_polls += 1
-            self._board = self._board.model_copy(update={
-                "cursor": answer.cursor, "server_time": answer.server_time,
-                "version": answer.version})
-        else:
+        if self._board is None or since is None:
             self._board = answer
+            return answer
+        self.unchanged_polls += answer.unchanged
+        self.delta_polls += answer.delta
+        self._board = merge_board(self._board, answer)
         return self._board
 
     async def transfer_queue(self) -> list[TransferOut]:

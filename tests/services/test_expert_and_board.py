@@ -81,6 +81,10 @@ def test_lead_board_seats_queue_supervision_and_figures(shared_server: ServerPro
             changed = await board.seat_board()
             mine = next(s for s in changed.seats if s.username == "operator2")
             assert mine.state is SeatState.NOT_READY and mine.reason == "培训"
+            # read as the changed seats only, merged into the whole board held here
+            assert board.delta_polls == 1 and len(changed.seats) == len(first.seats)
+            assert [s.username for s in changed.seats if s.username != "operator2"] == [
+                s.username for s in first.seats if s.username != "operator2"]
 
             queue = await board.transfer_queue()
             assert any(t.note == "需要专家解答的政策问题" for t in queue)

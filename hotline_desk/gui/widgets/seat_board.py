@@ -49,6 +49,7 @@ class SeatBoardTable(QWidget):
         super().__init__(parent)
         self._monotonic = monotonic
         self._seats: list[SeatStatus] = []
+        self._rendered_version: int | None = None
         self._server_time: datetime | None = None
         self._read_at = 0.0
         self.title = QLabel("座席状态", self)
@@ -75,12 +76,14 @@ class SeatBoardTable(QWidget):
         self._tick.start()
 
     def set_board(self, board: SeatBoard) -> None:
-        """A full read; an ``unchanged`` answer only moves the server clock."""
+        """The whole board; an ``unchanged`` answer for the board already shown only
+        moves the server clock."""
         self._server_time = board.server_time
         self._read_at = self._monotonic()
-        if board.unchanged:
+        if board.unchanged and board.version == self._rendered_version:
             self._refresh_durations()
             return
+        self._rendered_version = board.version
         order = {SeatState.OFFLINE: 1}
         seats = [seat for seat in board.seats if seat.role in SEAT_ROLES]
         self._seats = sorted(seats, key=lambda s: (order.get(s.state, 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -39,12 +39,17 @@ def seat_board(
     since: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9-]*$",
                                        description="the `cursor` of the previous read")
                      ] = None,
+    changes: Annotated[Literal["all", "only"], Query(
+        description="`only`: with `since`, list only the seats changed since it")] = "all",
 ) -> SeatBoard:
     """Every seat's state, offline ones computed from silence. With `since` = the
     previous answer's `cursor`, an answer with `unchanged: true` and no seats means
     nothing on the board changed (including no seat falling silent); keep the new
-    `cursor`."""
+    `cursor`. With `changes=only` as well, an answer with `delta: true` lists only the
+    seats that changed (state, reason, label, outbox, version, or fell silent): replace
+    those by `account_id` in the board you have."""
     context = get_context(request)
     with read_transaction(context.db):
         return seats.board(context.db, since, now=context.settings.now(),
-                           offline_after=context.settings.seat_offline_after)
+                           offline_after=context.settings.seat_offline_after,
+                           changes_only=changes == "only")

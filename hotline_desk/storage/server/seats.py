@@ -23,6 +23,13 @@ reported offline whose ``last_seen_at`` lies in
 heartbeat from a seat that had fallen silent bumps the version, so the cheap path is
 exact in both directions (a property test checks it). Every full read computes the
 offline states afresh.
+
+Changed reads: a reader that asks for ``changes_only`` gets, instead of all 1,000
+seats, only those whose board content changed since its cursor — the seats whose
+``changed_version`` is newer, plus the seats that fell silent in the same window as
+above — and merges them into the board it has (``core.protocol.merge_board``). A
+team lead polling every 2 s then costs the server a few dozen rows, not the whole
+floor, which keeps the heartbeats and pushes of every other seat fast.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from hotline_desk.core.protocol import (
     SeatCursor,
     SeatHeartbeat,
     SeatStatus,
+    board_order,
     effective_seat_state,
     to_epoch_ms,
 )
@@ -130,39 +138,32 @@ def sign_off(db: peewee.Database, actor: Actor, *, now: datetime) -> bool:
     return True
 
 
-def _silence_crossed(db: peewee.Database, since: datetime, now: datetime,
-                     offline_after: timedelta) -> bool:
-    """Whether some seat was online at ``since`` but is offline by silence at ``now``.
+def _silence_window(since: datetime, now: datetime, offline_after: timedelta) -> peewee.Expression:
+    """Seats online at ``since`` but offline by silence at ``now``.
 
     Online at ``since``: ``since - last_seen <= offline_after``; offline at ``now``:
     ``now - last_seen > offline_after`` (see ``core.protocol.effective_seat_state``).
     """
-    return bool(
-        Seat.select(Seat.account_id)
-        .where((Seat.state != SeatState.OFFLINE.value)
-               & (Seat.last_seen_at >= since - offline_after)
-               & (Seat.last_seen_at < now - offline_after))
-        .exists(db))
+    return ((Seat.state != SeatState.OFFLINE.value)
+            & (Seat.last_seen_at >= since - offline_after)
+            & (Seat.last_seen_at < now - offline_after))
 
 
-def board(
-    db: peewee.Database, since: str | None, *, now: datetime,
-    offline_after: timedelta = OFFLINE_AFTER,
-) -> SeatBoard:
-    """The seat board, or an "unchanged" answer when nothing changed since the cursor."""
-    version = counters.read(db, counters.SEATS_VERSION)
-    cursor = SeatCursor(version=version, as_of_ms=to_epoch_ms(now)).encode()
-    previous = SeatCursor.decode(since) if since else None
-    if (previous is not None and previous.version == version and previous.as_of <= now
-            and not _silence_crossed(db, previous.as_of, now, offline_after)):
-        return SeatBoard(unchanged=True, version=version, cursor=cursor, server_time=now,
-                         offline_after_seconds=int(offline_after.total_seconds()))
-    rows = (
-        Seat.select(Seat, Account.username, Account.display_name, Account.role)
-        .join(Account, on=(Seat.account_id == Account.id))
-        .order_by(Seat.seat_label, Seat.account_id)
-        .objects().execute(db)
-    )
+def _silence_crossed(db: peewee.Database, since: datetime, now: datetime,
+                     offline_after: timedelta) -> bool:
+    return bool(Seat.select(Seat.account_id).where(_silence_window(since, now, offline_after))
+                .exists(db))
+
+
+def _statuses(db: peewee.Database, where: peewee.Expression | None, *, now: datetime,
+              offline_after: timedelta) -> list[SeatStatus]:
+    query = (Seat.select(Seat.account_id, Seat.seat_label, Seat.state, Seat.reason,
+                         Seat.state_since, Seat.last_seen_at, Seat.outbox_depth,
+                         Seat.app_version, Seat.call_started_at,
+                         Account.username, Account.display_name, Account.role)
+             .join(Account, on=(Seat.account_id == Account.id)))
+    if where is not None:
+        query = query.where(where)
     seats = [
         SeatStatus(
             account_id=row.account_id, username=row.username, display_name=row.display_name,
@@ -174,7 +175,43 @@ def board(
             outbox_depth=row.outbox_depth,
             app_version=row.app_version, call_started_at=row.call_started_at,
         )
-        for row in rows
+        for row in query.objects().execute(db)
     ]
+    # sorted here, not in SQL: the same order on every backend and collation
+    seats.sort(key=board_order)
+    return seats
+
+
+def board(
+    db: peewee.Database, since: str | None, *, now: datetime,
+    offline_after: timedelta = OFFLINE_AFTER, changes_only: bool = False,
+) -> SeatBoard:
+    """The seat board, or an "unchanged" answer when nothing changed since the cursor.
+
+    With ``changes_only`` and a usable cursor the answer lists only the seats whose
+    board content changed since it (``delta``): those a heartbeat changed (their
+    ``changed_version`` is newer than the cursor's) and those that fell silent since
+    the cursor's time. ``core.protocol.merge_board`` applies it to the board the
+    reader already has; the result equals a full read (a property test checks it).
+    """
+    version = counters.read(db, counters.SEATS_VERSION)
+    cursor = SeatCursor(version=version, as_of_ms=to_epoch_ms(now)).encode()
+    offline_seconds = int(offline_after.total_seconds())
+    previous = SeatCursor.decode(since) if since else None
+    usable = (previous is not None and previous.version <= version
+              and previous.as_of <= now)
+    if usable and previous is not None:
+        if previous.version == version and not _silence_crossed(db, previous.as_of, now,
+                                                                offline_after):
+            return SeatBoard(unchanged=True, version=version, cursor=cursor, server_time=now,
+                             offline_after_seconds=offline_seconds)
+        if changes_only:
+            changed = ((Seat.changed_version > previous.version)
+                       | _silence_window(previous.as_of, now, offline_after))
+            return SeatBoard(unchanged=False, delta=True, version=version, cursor=cursor,
+                             server_time=now, offline_after_seconds=offline_seconds,
+                             seats=_statuses(db, changed, now=now,
+                                             offline_after=offline_after))
     return SeatBoard(unchanged=False, version=version, cursor=cursor, server_time=now,
-                     offline_after_seconds=int(offline_after.total_seconds()), seats=seats)
+                     offline_after_seconds=offline_seconds,
+                     seats=_statuses(db, None, now=now, offline_after=offline_after))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotline_desk.core.protocol import SeatCursor, SeatHeartbeat
+from hotline_desk.core.protocol import SeatCursor, SeatHeartbeat, merge_board
 from hotline_desk.core.vocabulary import Role, SeatState
 from hotline_desk.storage.db import read_transaction, write_transaction
 from hotline_desk.storage.server import audit, seats
@@ -24,9 +24,9 @@ def beat(db, clock, actor, state=SeatState.READY, **extra):
         return seats.heartbeat(db, actor, SeatHeartbeat(state=state, **extra), now=clock())
 
 
-def board(db, clock, since=None):
+def board(db, clock, since=None, changes_only=False):
     with read_transaction(db):
-        return seats.board(db, since, now=clock())
+        return seats.board(db, since, now=clock(), changes_only=changes_only)
 
 
 def test_first_heartbeat_puts_the_seat_on_the_board(db, clock, make_actor):
@@ -152,6 +152,25 @@ def test_a_cursor_from_the_future_gets_a_full_read(db, clock, make_actor):
     beat(db, clock, op)
     future = SeatCursor(version=1, as_of_ms=int((clock() + timedelta(hours=1)).timestamp() * 1000))
     assert not board(db, clock, future.encode()).unchanged
+    assert not board(db, clock, future.encode(), changes_only=True).delta
+
+
+def test_changes_only_lists_the_changed_and_the_silent_seats(db, clock, make_actor):
+    people = [make_actor(f"seat{n}", Role.OPERATOR) for n in range(4)]
+    for n, person in enumerate(people):
+        beat(db, clock, person, seat_label=f"A-0{n}")
+    first = board(db, clock, changes_only=True)
+    assert not first.delta and len(first.seats) == 4  # no cursor: the whole board
+    clock.advance(30)
+    for person in people[1:]:
+        beat(db, clock, person, seat_label=f"A-0{people.index(person)}")  # changes nothing
+    beat(db, clock, people[2], SeatState.ON_CALL, seat_label="A-02")
+    second = board(db, clock, first.cursor, changes_only=True)
+    assert second.delta and [s.username for s in second.seats] == ["seat2"]
+    clock.advance(20)  # seat0 silent for 50 s: offline; the others heard 20 s ago
+    third = board(db, clock, second.cursor, changes_only=True)
+    assert [(s.username, s.state) for s in third.seats] == [("seat0", SeatState.OFFLINE)]
+    assert board(db, clock, third.cursor, changes_only=True).unchanged
 
 
 STEPS = st.lists(
@@ -172,19 +191,21 @@ STEPS = st.lists(
 def test_unchanged_always_means_a_full_read_would_show_the_same_board(db, clock, make_actor,
                                                                       steps):
     """Property: whenever the cheap path answers "unchanged", a full read at that moment
-    shows exactly the board the team lead already has."""
+    shows exactly the board the team lead already has; and a lead that reads only the
+    changed seats and merges them always holds what a full read shows."""
     people = getattr(make_actor, "_people", None)
     if people is None:
         people = [make_actor(f"seat{n}", Role.OPERATOR) for n in range(3)]
         make_actor._people = people
     with write_transaction(db):  # every example starts from an empty board
         Seat.delete().execute(db)
-    shown = board(db, clock)
+    shown = merged = board(db, clock)
     for who, state, depth, wait, heartbeat in steps:
         clock.advance(wait)
         if heartbeat:
             beat(db, clock, people[who], state, outbox_depth=depth)
         cheap = board(db, clock, shown.cursor)
+        changes = board(db, clock, merged.cursor, changes_only=True)
         full = board(db, clock)
         if cheap.unchanged:
             assert versioned(full.seats) == versioned(shown.seats)
@@ -192,6 +213,10 @@ def test_unchanged_always_means_a_full_read_would_show_the_same_board(db, clock,
         else:
             assert versioned(cheap.seats) == versioned(full.seats)
             shown = cheap
+        # the changed-seats answer, merged into the board the lead has, is the full read
+        assert changes.delta or changes.unchanged
+        merged = merge_board(merged, changes)
+        assert versioned(merged.seats) == versioned(full.seats)
 
 
 def versioned(seats_shown):
