@@ -16,7 +16,9 @@ Run 2: PostgreSQL (started here in a temporary directory, as the test suite does
 two uvicorn processes; the client alternates between their ports (round robin).
 
 Accounts and their sessions are created directly in the database before the servers
-start (logging 1,000 seats in would only measure Argon2). httpx.AsyncClient with bounded
+start (logging 1,000 seats in would only measure Argon2), and every seat sends one
+heartbeat before the measured window opens (the floor is already at work, the board
+holds 1,000 seats when the lead's desk makes its first, full read). httpx.AsyncClient with bounded
 concurrency (``--concurrency``); a request's latency runs from sending it to the end of
 the answer (a request waiting for a free client connection is not yet sent). Printed per
 run: requests, errors, p50/p99/max latency per endpoint, the CPU the servers and the
@@ -412,6 +414,18 @@ async def run_load(urls: list[str], seeded: Seeded, *, duration: float, push_rat
                 track(loop.create_task(push_one(ticket_op(rng),
                                                 rng.choice(seeded.seat_tokens), False)))
 
+        async def already_working(token: str) -> None:
+            async with gate:
+                await client.put(f"{next(targets)}{API_PREFIX}/seats/me",
+                                 headers={"Authorization": f"Bearer {token}"},
+                                 json={"state": "ready", "seat_label": "A-01",
+                                       "app_version": "0.1.0", "outbox_depth": 0})
+
+        # Not measured: the floor is already at work when the measurement starts (every
+        # seat has sent a heartbeat, so the board holds 1,000 seats and each server
+        # process has answered requests before), as it is when a team lead logs in.
+        await asyncio.gather(*(already_working(token) for token in seeded.seat_tokens))
+        end = loop.time() + duration
         workers = [loop.create_task(seat(token)) for token in seeded.seat_tokens]
         workers += [loop.create_task(lead()), loop.create_task(pushes())]
         await asyncio.gather(*workers)

@@ -12,6 +12,8 @@ Adding a concept (tickets, next phase): a migration appended to
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,6 +37,7 @@ from hotline_desk.server.routers import (
     transfers,
 )
 from hotline_desk.server.settings import ServerSettings
+from hotline_desk.server.warmup import warm_up, warm_up_routes
 from hotline_desk.storage.db import close_database, database_kind, open_database
 from hotline_desk.storage.migrations import migrate, require_current
 from hotline_desk.storage.server.passwords import Passwords
@@ -82,6 +85,13 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(warm_up, app, context)
+        await warm_up_routes(app)
+        # Everything built so far (the app, its routes and schemas, the calendar) lives
+        # as long as the process: keep it out of the collector's full passes, which
+        # otherwise stall every request for tens of milliseconds now and then.
+        gc.collect()
+        gc.freeze()
         async with scheduler.running(app, context):  # overdue detection every minute
             yield
         close_database(db)

@@ -93,3 +93,28 @@ def test_the_app_factory_refuses_a_database_it_cannot_use(tmp_path):
     with pytest.raises(StorageError):  # an empty database and no migrations allowed
         create_app(ServerSettings(database_url=f"sqlite:///{tmp_path / 'x.db'}",
                                   migrate_on_start=False))
+
+
+def test_a_starting_server_warms_up_before_its_first_request(server_database_url, clock,
+                                                            tmp_path, caplog):
+    """The first desk after a restart does not pay for the calendar, the phone patterns
+    and FastAPI's route state: the start-up does (one in-process request, 404)."""
+    from fastapi.testclient import TestClient
+    from platform_kit import make_settings
+
+    from hotline_desk.storage.db import close_database
+
+    app = create_app(make_settings(server_database_url, clock, tmp_path))
+    caplog.set_level("INFO", logger="hotline_desk.server.warmup")
+    try:
+        with TestClient(app) as client:  # runs the lifespan
+            messages = [r.getMessage() for r in caplog.records
+                        if r.name == "hotline_desk.server.warmup"]
+            assert any(m.startswith("warmed up in") for m in messages)
+            assert any(m.startswith("routes warmed up") and m.endswith("(answer 404)")
+                       for m in messages)
+            calendar = app.state.ticket_calendar.calendar()
+            assert clock().year in calendar._years  # built at start, not on the first ticket
+            assert client.get("/api/v1/health").status_code == 200
+    finally:
+        close_database(app.state.context.db)

@@ -166,16 +166,16 @@ def _statuses(db: peewee.Database, where: peewee.Expression | None, *, now: date
         query = query.where(where)
     seats = [
         SeatStatus(
-            account_id=row.account_id, username=row.username, display_name=row.display_name,
-            role=Role(row.role), seat_label=row.seat_label,
-            state=effective_seat_state(SeatState(row.state), row.last_seen_at, now,
-                                       offline_after),
-            reported_state=SeatState(row.state), reason=row.reason,
-            state_since=row.state_since, last_seen_at=row.last_seen_at,
-            outbox_depth=row.outbox_depth,
-            app_version=row.app_version, call_started_at=row.call_started_at,
+            account_id=account_id, username=username, display_name=display_name,
+            role=Role(role), seat_label=seat_label,
+            state=effective_seat_state(SeatState(state), last_seen_at, now, offline_after),
+            reported_state=SeatState(state), reason=reason, state_since=state_since,
+            last_seen_at=last_seen_at, outbox_depth=outbox_depth, app_version=app_version,
+            call_started_at=call_started_at,
         )
-        for row in query.objects().execute(db)
+        for (account_id, seat_label, state, reason, state_since, last_seen_at, outbox_depth,
+             app_version, call_started_at, username, display_name, role)
+        in query.tuples().execute(db)
     ]
     # sorted here, not in SQL: the same order on every backend and collation
     seats.sort(key=board_order)
