@@ -237,6 +237,11 @@ def test_an_emergency_handoff_needs_a_confirmation_and_is_recorded(desks, server
 # ---------------------------------------------------------------- 第八条
 
 
+def _ticket_part(detail: str) -> str:
+    """The transferred ticket's part of the expert's detail (after its first row)."""
+    return detail.partition("工单编号")[2]
+
+
 def test_a_transfer_is_accepted_and_completed_by_an_expert(desks, server, type_text) -> None:
     """第八条: the operator hands a ticket to the expert queue with a note; the expert
     sees the note and the ticket, accepts it (then the caller's number in full) and
@@ -281,11 +286,16 @@ def test_a_transfer_is_accepted_and_completed_by_an_expert(desks, server, type_t
     queue.table.selectRow(queued_row())
     assert "需人社专家答复" in queue.detail.toPlainText()
     assert "136****3333" in queue.detail.toPlainText()  # masked until accepted
+    expert.wait(lambda: "136****3333" in _ticket_part(queue.detail.toPlainText()),
+                state=lambda: queue.detail.toPlainText())  # the ticket masked too
     expert.key(Qt.Key.Key_F9)
     expert.wait(lambda: queue.complete_button.isEnabled())
     expert.wait(lambda: "咨询工伤认定申请时限及所需材料" in queue.detail.toPlainText(),
                 state=lambda: (queue.detail.toPlainText(), queue.message.text()))
     assert "13600003333" in queue.detail.toPlainText()  # the accepting expert sees it all
+    # ... the ticket itself too, read in full while the expert holds the transfer (第八条)
+    expert.wait(lambda: "13600003333" in _ticket_part(queue.detail.toPlainText()),
+                state=lambda: queue.detail.toPlainText())
     type_text(queue.notes_edit, "已告知工伤认定申请时限为一年")
     expert.key(Qt.Key.Key_Return, CTRL)
     expert.wait(lambda: "已完成" in queue.message.text())

@@ -53,6 +53,48 @@ def test_reading_a_ticket_masked_and_in_full(api):
     assert [r["actor_username"] for r in audit.json()["items"]] == ["unit1"]
 
 
+def test_the_expert_holding_a_transfer_of_the_ticket_reads_it_in_full(api):
+    """第八条 专家座席, 第三十四条 授权访问: the expert who accepted the transfer of a ticket
+    reads it unmasked (audited) while the transfer is accepted; another expert, the same
+    expert while it is still queued and after completing it get 403."""
+    (created,) = api.push(Role.OPERATOR, new_op("ticket", ticket()))
+    number = created["server_no"]
+    made = api.client.post("/api/v1/accounts", headers=api.headers(Role.ADMIN), json={
+        "username": "exp2", "display_name": "第二位专家", "role": "expert",
+        "password": "Secret1234"})
+    assert made.status_code == 201, made.text
+    login = api.client.post("/api/v1/auth/login",
+                            json={"username": "exp2", "password": "Secret1234"})
+    other = {"Authorization": f"Bearer {login.json()['token']}"}
+    expert = api.headers(Role.EXPERT)
+    transfer = api.client.post("/api/v1/transfers", headers=api.headers(Role.OPERATOR), json={
+        "reference_kind": "ticket", "reference": number, "note": "请专家答复"}).json()
+
+    def read(headers: dict[str, str]):
+        return api.client.get(f"/api/v1/tickets/{number}", params={"unmasked": "true"},
+                              headers=headers)
+
+    queued = read(expert)
+    assert queued.status_code == 403 and queued.json()["code"] == "forbidden"
+    accepted = api.client.post(f"/api/v1/transfers/{transfer['id']}/accept", headers=expert)
+    assert accepted.status_code == 200, accepted.text
+    full = read(expert)
+    assert full.status_code == 200, full.text
+    assert full.json()["requester_phone"] == PHONE and not full.json()["masked"]
+    assert full.json()["requester_name"] == "张三"
+    assert read(other).status_code == 403
+    done = api.client.post(f"/api/v1/transfers/{transfer['id']}/complete", headers=expert,
+                           json={"notes": "已答复"})
+    assert done.status_code == 200, done.text
+    assert read(expert).status_code == 403
+    masked = api.client.get(f"/api/v1/tickets/{number}", headers=expert).json()
+    assert masked["requester_phone"] == "138****5678"
+    audit = api.client.get("/api/v1/audit", params={"action": "ticket.read_unmasked"},
+                           headers=api.headers(Role.ADMIN))
+    assert [(r["actor_username"], r["object_id"]) for r in audit.json()["items"]] == [
+        ("exp1", number)]
+
+
 def test_the_feed_and_the_history_for_the_screen_pop(api):
     for location in ("甲路1号", "乙路2号"):
         api.push(Role.OPERATOR, new_op("ticket", ticket(location=location)))

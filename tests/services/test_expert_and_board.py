@@ -51,6 +51,44 @@ def test_transfer_from_operator_to_expert(shared_server: ServerProcess,
     run(main())
 
 
+def test_the_transferred_ticket_is_read_in_full_while_the_expert_holds_it(
+        shared_server: ServerProcess, cache: LocalCache) -> None:
+    """第八条 专家座席, 第三十四条 数据脱敏: the ticket of a transfer is masked while queued,
+    in full for the expert who accepted it, masked again once completed (a stale view
+    that still says accepted gets the masked ticket, not an error); a call has none."""
+    phone = "13655550007"
+
+    async def main() -> None:
+        async with desk(shared_server.url, cache) as operator:
+            call = operator.calls.new_call(phone)
+            saved = await operator.tickets.save_ticket(call, {**FORM, "requester_phone": phone})
+            assert (await operator.engine.flush_now()).sent == 1
+            record = await cache.run(cache.tickets.by_op_id, saved.op_id)
+            assert record is not None and record.server_no
+            number = record.server_no
+            await operator.tickets.transfer_to_expert(call, number, "工伤认定疑难，请专家回电")
+            await operator.tickets.transfer_to_expert(call, None, "来电咨询，无工单")
+            assert (await operator.engine.flush_now()).sent == 2
+        async with desk_api(shared_server.url) as api:
+            await logged_in(api, "expert1")
+            expert = ExpertService(api)
+            queued = {t.note: t for t in await expert.queue()}
+            item = queued["工伤认定疑难，请专家回电"]
+            assert await expert.transferred_ticket(queued["来电咨询，无工单"], "expert1") is None
+            before = await expert.transferred_ticket(item, "expert1")
+            assert before is not None and before.masked and before.requester_phone == "136****0007"
+            accepted = await expert.accept(item.id)
+            assert not ExpertService.reads_in_full(accepted, "expert2")
+            full = await expert.transferred_ticket(accepted, "expert1")
+            assert full is not None and not full.masked and full.requester_phone == phone
+            assert full.ticket_no == number
+            await expert.complete(accepted.id, "已回电告知工伤认定申请时限")
+            after = await expert.transferred_ticket(accepted, "expert1")  # stale: accepted
+            assert after is not None and after.masked and after.requester_phone == "136****0007"
+
+    run(main())
+
+
 def test_lead_board_seats_queue_supervision_and_figures(shared_server: ServerProcess,
                                                         cache: LocalCache) -> None:
     phone = "13688880003"

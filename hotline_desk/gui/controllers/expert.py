@@ -8,7 +8,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 
 from hotline_desk.core.errors import DataFormatError, HotlineError
-from hotline_desk.core.protocol import NotFoundError, TicketOut, TransferOut, TransferReferenceKind
+from hotline_desk.core.protocol import NotFoundError, TicketOut, TransferOut
 from hotline_desk.gui.context import DeskContext
 from hotline_desk.gui.tasks import TaskRunner
 from hotline_desk.gui.widgets.expert_queue import ExpertQueuePanel
@@ -69,12 +69,12 @@ class ExpertController(QObject):
 
     async def _detail(self, transfer_id: int) -> tuple[TransferOut, TicketOut | None, str]:
         item = await self._ctx.expert.transfer(transfer_id)  # unmasked for its expert
-        if item.reference_kind is not TransferReferenceKind.TICKET:
-            return item, None, ""
+        session = self._ctx.session.current
         try:
-            # masked: the server gives the ticket's personal data in full only to the team
-            # lead, its creator and its units; the caller's number is on the transfer
-            ticket = await self._ctx.api.ticket(item.reference)
+            # in full while this expert holds the transfer (audited), masked otherwise:
+            # the service decides, the server checks
+            ticket = await self._ctx.expert.transferred_ticket(
+                item, session.username if session else "")
         except (NotFoundError, DataFormatError) as exc:
             log.warning("ticket %s of transfer %s not readable: %s", item.reference, item.id,
                         exc.message)
@@ -83,7 +83,7 @@ class ExpertController(QObject):
             log.warning("ticket %s of transfer %s not readable: %s", item.reference, item.id,
                         exc.message)
             return item, None, f"工单 {item.reference} 暂时无法读取：{exc.message_zh}（正在重试）"
-        return item, ticket, ""
+        return item, ticket, ""  # ticket is None for a transferred call
 
     def load_detail(self, transfer_id: int) -> None:
         def done(found: tuple[TransferOut, TicketOut | None, str]) -> None:

@@ -126,7 +126,8 @@ def read_ticket(
 ) -> TicketOut:
     """One ticket with its history. Desk roles may read any ticket by number, units only
     theirs (404 otherwise). `unmasked=true` (audited) for a team lead, the ticket's
-    creator, its units, and operators calling back for a rating or revisit; 403 for
+    creator, its units, operators calling back for a rating or revisit, and the expert
+    holding an accepted (not yet completed) transfer of this ticket (第八条); 403 for
     others."""
     context = get_context(request)
     now = context.settings.now()

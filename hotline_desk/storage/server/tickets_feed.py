@@ -14,8 +14,10 @@ Who sees which tickets (第三十四条 授权访问):
 Every list and the feed are masked. The full view of one ticket (``unmasked``) is for
 those who must reach the requester: a team lead; the operator or expert who created it;
 the handler of the lead or a co-handling unit (第十五条: contact within one working day);
-an operator when the ticket awaits its rating or a revisit (第二十五条). Every full read is
-audited.
+an operator when the ticket awaits its rating or a revisit (第二十五条); the expert who
+accepted a transfer of the ticket, while that transfer is accepted and not yet completed
+(第八条 专家座席: the expert calls back and answers; the need ends when the work ends).
+Every full read is audited.
 
 The feed: tickets whose change version is after the cursor, in change order, each once
 at its latest change (``tickets.change_version`` is unique and moves on every change; see
@@ -38,6 +40,7 @@ from hotline_desk.core.protocol import (
     TicketList,
     TicketOut,
     TransferReferenceKind,
+    TransferStatus,
 )
 from hotline_desk.core.ticket_flow import Rating
 from hotline_desk.core.vocabulary import Role, TicketState
@@ -109,11 +112,22 @@ def _may_read(db: peewee.Database, actor: Actor, row: TicketRow) -> bool:
     return False
 
 
+def _holds_transfer(db: peewee.Database, actor: Actor, row: TicketRow) -> bool:
+    """``actor`` accepted a transfer of this ticket and has not completed it (第八条)."""
+    return bool(Transfer.select().where(
+        (Transfer.accepted_by == actor.account_id)
+        & (Transfer.status == TransferStatus.ACCEPTED.value)
+        & (Transfer.reference_kind == TransferReferenceKind.TICKET.value)
+        & (Transfer.reference == row.ticket_no)).exists(db))
+
+
 def _may_unmask(db: peewee.Database, actor: Actor, row: TicketRow) -> bool:
     if actor.role is Role.TEAM_LEAD:
         return True
     if actor.role in (Role.OPERATOR, Role.EXPERT) and row.created_by == actor.account_id:
         return True
+    if actor.role is Role.EXPERT:
+        return _holds_transfer(db, actor, row)
     if actor.role is Role.UNIT_HANDLER:
         return _may_read(db, actor, row)
     if actor.role is Role.OPERATOR:

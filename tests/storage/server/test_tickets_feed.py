@@ -156,3 +156,48 @@ def test_concurrent_writers_never_make_the_feed_skip_a_change(backend, server_da
         for database in (*writers, reader):
             close_database(database)
     assert sorted(seen) == sorted(created) and len(seen) == 15
+
+
+def test_the_expert_holding_a_transfer_reads_the_ticket_in_full(db, clock, make_actor):
+    """第八条 专家座席 with 第三十四条 授权访问: the expert who accepted a transfer of a
+    ticket reads it in full (audited) until the transfer is completed; another expert, the
+    expert of a transfer still queued, and a transferred *call* that happens to carry the
+    number do not unmask it."""
+    operator = make_actor("op1", Role.OPERATOR)
+    expert = make_actor("expert1", Role.EXPERT)
+    other = make_actor("expert2", Role.EXPERT)
+    number = create(db, operator, now=clock(), content="我的电话13812345678，工伤认定怎么办")
+    with write_transaction(db):
+        as_call = transfers.create(db, TransferCreate(
+            reference_kind="call", reference=number, note="来电咨询"), actor=operator,
+            now=clock())
+        transfers.accept(db, as_call.id, actor=other, now=clock())
+        transfer = transfers.create(db, TransferCreate(
+            reference_kind="ticket", reference=number, note="请专家答复"), actor=operator,
+            now=clock())
+
+    def refused(actor) -> bool:
+        with write_transaction(db):
+            try:
+                tickets_feed.read(db, actor, number, unmasked=True, now=clock())
+            except ForbiddenError as exc:
+                assert exc.message_zh == "无权查看该工单的完整个人信息"
+                return True
+        return False
+
+    assert refused(expert)  # still queued: nobody holds it yet
+    with write_transaction(db):
+        transfers.accept(db, transfer.id, actor=expert, now=clock())
+        full = tickets_feed.read(db, expert, number, unmasked=True, now=clock())
+    assert not full.masked and full.requester_phone == "13812345678"
+    assert full.requester_name == "张三" and "13812345678" in full.content
+    assert full.location == "合肥市蜀山区三里庵街道长江西路123号"
+    assert refused(other)  # holds only a transferred call with the same reference
+    with write_transaction(db):
+        transfers.complete(db, transfer.id, "已答复", actor=expert, now=clock())
+    assert refused(expert)  # the work is done: so is the need
+    with read_transaction(db):
+        masked = tickets_feed.read(db, expert, number, unmasked=False, now=clock())
+        records = audit.page(db, action="ticket.read_unmasked").items
+    assert masked.masked and masked.requester_phone == "138****5678"
+    assert [(r.actor_username, r.object_id) for r in records] == [("expert1", number)]
