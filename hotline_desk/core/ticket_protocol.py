@@ -44,7 +44,6 @@ from datetime import date, datetime
 from typing import Annotated, Any, Final
 
 from pydantic import AwareDatetime, Field
-from pypinyin import Style, lazy_pinyin
 
 from hotline_desk.core.centre import CentreLevel, CentreName
 from hotline_desk.core.masking import mask_name, mask_text
@@ -146,6 +145,10 @@ def format_ticket_no(prefix: str, day: date, counter: int) -> str:
 
 
 def _initials(text: str) -> str:
+    # imported here: pypinyin's phrase dictionary costs ~0.15 s, paid once, only by the
+    # code that derives a ticket prefix (not by every importer of the protocol)
+    from pypinyin import Style, lazy_pinyin
+
     letters = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER))
     return "".join(c for c in letters.upper() if "A" <= c <= "Z")
 
