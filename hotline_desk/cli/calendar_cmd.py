@@ -6,7 +6,12 @@
 - ``calendar show YYYY-MM``: every day of a month, working days marked, provisional ones
   flagged;
 - ``calendar load FILE``: validate an admin holiday file and install it (exit 1 with every
-  problem listed in Chinese when it is bad).
+  problem listed in Chinese when it is bad). A running sync server computes new deadlines
+  with it within a minute, but the deadlines already stored on open tickets are recomputed
+  when the server starts (``storage.server.tickets_recalendar``), so the command says, in
+  Chinese and English, to restart the server — and where the server reads holiday files
+  when ``--data-dir`` was not given (the server's default data folder is not this
+  command's).
 
 Each takes ``--data-dir`` (default: the desk's local cache folder), where installed
 holiday files live.
@@ -22,11 +27,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hotline_desk.cli.server_cmd import default_data_dir
 from hotline_desk.core.deadlines import due_after
 from hotline_desk.core.errors import DataFormatError, HotlineError
 from hotline_desk.core.workdays import has_official_data
 from hotline_desk.paths import local_cache_dir
-from hotline_desk.storage.holiday_files import build_calendar, install_holiday_file
+from hotline_desk.storage.holiday_files import (
+    CALENDAR_DIR,
+    build_calendar,
+    install_holiday_file,
+)
 
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -160,4 +170,23 @@ def _load(args: argparse.Namespace) -> int:
     if has_official_data(holiday_year.year):
         print(f"注意：chinesecalendar 已有 {holiday_year.year} 年国务院放假安排，"
               "计算时以其为准，本文件不生效")
+        return 0
+    _restart_notice(args)
     return 0
+
+
+def _restart_notice(args: argparse.Namespace) -> None:
+    """Tell the admin to restart the server (第十七条: open tickets' deadlines follow the
+    file only after the server's start-up recompute) and where the server reads files."""
+    print("请重启使用该数据目录的每个同步服务器进程：服务器启动时按本文件重新计算"
+          "已转办未办结工单的办理时限（新转办的工单约1分钟内即按本文件计算）。")
+    print("Restart every sync server process that uses this data directory: the deadlines "
+          "of open tickets are recomputed with this file when the server starts (new "
+          "dispatches use it within a minute).")
+    if args.data_dir is None:
+        folder = default_data_dir() / CALENDAR_DIR
+        print(f"注意：未指定 --data-dir。同步服务器从其数据目录的 {CALENDAR_DIR}/ 读取节假日文件"
+              f"（默认 {folder}）；请用 --data-dir 指定服务器的数据目录后重新导入。")
+        print(f"Note: no --data-dir given. The sync server reads holiday files from "
+              f"{CALENDAR_DIR}/ in its own data directory (default {folder}); load the file "
+              f"again with --data-dir set to the server's data directory.")

@@ -37,9 +37,11 @@ from hotline_desk.server.routers import (
     transfers,
 )
 from hotline_desk.server.settings import ServerSettings
+from hotline_desk.server.ticket_calendar import calendar_source
 from hotline_desk.server.warmup import warm_up, warm_up_routes
 from hotline_desk.storage.db import close_database, database_kind, open_database
 from hotline_desk.storage.migrations import migrate, require_current
+from hotline_desk.storage.server import tickets_recalendar
 from hotline_desk.storage.server.passwords import Passwords
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -86,6 +88,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(warm_up, app, context)
+        await asyncio.to_thread(tickets_recalendar.at_start, context.db,  # changed calendar
+                                calendar_source(app, context).calendar, context.settings.now())
         await warm_up_routes(app)
         # Everything built so far (the app, its routes and schemas, the calendar) lives
         # as long as the process: keep it out of the collector's full passes, which

@@ -29,7 +29,11 @@ import peewee
 
 from hotline_desk.core.errors import StorageError
 from hotline_desk.storage.db import advisory_lock, read_transaction, write_transaction
-from hotline_desk.storage.server import schema_0001, schema_0002_tickets
+from hotline_desk.storage.server import (
+    schema_0001,
+    schema_0002_tickets,
+    schema_0003_ticket_calendar,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,8 @@ SERVER_MIGRATIONS: tuple[Migration, ...] = (
               schema_0001.apply),
     Migration(2, "tickets: tickets, events, units, push ledger, numbers, call marks",
               schema_0002_tickets.apply),
+    Migration(3, "tickets: the calendar fingerprint of the stored deadlines",
+              schema_0003_ticket_calendar.apply),
 )
 
 

@@ -154,3 +154,42 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert (answer["due_date"], answer["source"]) == ("2026-09-20", "official")  # Sunday worked
+
+
+def test_load_tells_the_admin_to_restart_the_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """第十七条: open tickets' stored deadlines follow the new file when the sync server
+    starts (storage.server.tickets_recalendar), so ``load`` says to restart it — in Chinese
+    for the admin and in English for the operations log."""
+    assert main(["calendar", "load", str(EXAMPLE), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "请重启使用该数据目录的每个同步服务器进程" in out
+    assert "已转办未办结工单的办理时限" in out
+    assert "Restart every sync server process that uses this data directory" in out
+    assert "未指定 --data-dir" not in out
+
+
+def test_load_without_a_data_dir_names_the_servers_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The server's default data folder is ``<local cache>/server``, not this command's
+    default: without ``--data-dir`` the admin is told where the server reads the files."""
+    monkeypatch.setenv("HOTLINE_DESK_CACHE", str(tmp_path))
+    assert main(["calendar", "load", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    server_folder = tmp_path / "server" / "calendar"
+    assert f"同步服务器从其数据目录的 calendar/ 读取节假日文件（默认 {server_folder}）" in out
+    assert f"(default {server_folder})" in out
+
+
+def test_a_file_that_does_not_apply_asks_for_no_restart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    file = tmp_path / "h2026.json"
+    file.write_text(json.dumps({"year": 2026, "issued_by": "国务院办公厅", "notice": "重复导入",
+                                "holidays": [{"date": "2026-01-01", "name": "元旦"}]}),
+                    encoding="utf-8")
+    assert main(["calendar", "load", str(file), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "本文件不生效" in out and "重启" not in out and "Restart" not in out

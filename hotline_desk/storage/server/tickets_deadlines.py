@@ -5,7 +5,20 @@ is dispatched (the handling unit receives it then, so the day of dispatch is the
 receipt that is not counted), :func:`rebuild` recomputes them and replays the granted
 extensions (``apply_extension``) so an extension is checked against the ticket's real
 history, and :func:`columns` turns them into the row's columns (due dates, the instants
-they end, the provisional flag and the weakest calendar source).
+they end, the provisional flag, the weakest calendar source and the calendar fingerprint).
+
+The calendar fingerprint (``tickets.calendar_fingerprint``, :func:`calendar_fingerprint`)
+says exactly which calendar data the stored deadlines were counted on: one token
+``YEAR:SOURCE:HASH`` for each year from the day of dispatch to the latest due date, where
+``HASH`` is a digest of that year's working-day table and ``SOURCE`` the source that
+answered for it (``official`` / ``admin_file`` / ``statutory_fallback``). Those are the
+only calendar facts a deadline depends on (``WorkCalendar.add_workdays`` counts the
+working days of those years and reports their weakest source), so the deadlines must be
+recomputed when, and only when, a token differs from the current calendar's
+(``tickets_recalendar``). ``columns`` writes the fingerprint only when it is given the
+calendar the deadlines were computed with; without it the column is cleared (NULL =
+"not known: check at the next recompute pass"), so a stored fingerprint never describes
+deadlines it was not computed with.
 
 Overdue (第二十条(二) 逾期未办理（结）): a ticket still with its unit is overdue once its
 completion deadline has passed, or — not yet contacted — once its first-contact deadline
@@ -15,21 +28,25 @@ and every read recomputes it.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from hotline_desk.core.deadlines import (
-    DueDate,
     Extension,
     TicketDeadlines,
     apply_extension,
+    due_after,
+    local_date,
     ticket_deadlines,
 )
 from hotline_desk.core.errors import RuleViolation
 from hotline_desk.core.protocol import HANDLING_STATES, DeadlinesOut, ExtensionOut
 from hotline_desk.core.vocabulary import RequestType, TicketState
-from hotline_desk.core.workdays import WorkCalendar
+from hotline_desk.core.workdays import DaySource, WorkCalendar
 from hotline_desk.storage.server.tickets_models import TicketRow
 
 
@@ -48,32 +65,102 @@ def _extension_record(extension: Extension) -> dict[str, Any]:
 def rebuild(calendar: WorkCalendar, row: TicketRow) -> TicketDeadlines | None:
     """The ticket's deadlines recomputed from its dispatch, with its extensions replayed.
 
-    An extension that no longer replays (the calendar changed under it) keeps its stored
-    due date: what was granted stays granted.
+    Every deadline is recomputed from the inputs of its first computation: the moment of
+    dispatch and the request type, then each granted extension (第十八条) from its own
+    inputs (when it was applied for, how many working days, the reason, special
+    approval) — never from stored due dates, so a recompute with another calendar moves
+    an extended deadline exactly as the calendar moves it and keeps every extension.
+    An extension that no longer passes ``apply_extension``'s checks under this calendar
+    (the calendar moved the deadline it was applied against to before its application)
+    was granted all the same: what was granted stays granted, as the same number of
+    working days after the recomputed deadline.
     """
     if row.dispatched_at is None or row.request_type is None:
         return None
     deadlines = compute(calendar, row.dispatched_at, RequestType(row.request_type))
     for item in row.extensions or []:
+        applied_at = datetime.fromisoformat(item["applied_at"])
+        days, reason = int(item["days"]), str(item["reason"])
+        special = bool(item.get("special_approval"))
         try:
-            deadlines = apply_extension(
-                calendar, deadlines, applied_at=datetime.fromisoformat(item["applied_at"]),
-                days=int(item["days"]), reason=str(item["reason"]),
-                special_approval=bool(item.get("special_approval")))
+            deadlines = apply_extension(calendar, deadlines, applied_at=applied_at, days=days,
+                                        reason=reason, special_approval=special)
         except RuleViolation:
-            granted = DueDate.on(date.fromisoformat(item["new_due"]),
-                                 deadlines.completion.source)
-            deadlines = replace(deadlines, completion=granted)
+            current = deadlines.completion
+            granted = Extension(applied_at, days, reason.strip(), special, current,
+                                due_after(calendar, current.date, days))
+            deadlines = replace(deadlines, completion=granted.new,
+                                extensions=(*deadlines.extensions, granted))
     return deadlines
 
 
-def columns(deadlines: TicketDeadlines | None) -> dict[str, Any]:
-    """The row columns for ``deadlines`` (all ``None`` to clear them)."""
+_TOKENS: WeakKeyDictionary[WorkCalendar, dict[int, str]] = WeakKeyDictionary()
+_TOKENS_LOCK = threading.Lock()
+
+
+def year_token(calendar: WorkCalendar, year: int) -> str:
+    """``YEAR:SOURCE:HASH``: the source that answers for ``year`` and a digest of its
+    working days (cached per calendar object; a calendar's answers never change)."""
+    with _TOKENS_LOCK:
+        known = _TOKENS.setdefault(calendar, {})
+        token = known.get(year)
+    if token is None:
+        bits = "".join("1" if info.workday else "0"
+                       for month in range(1, 13) for info in calendar.month(year, month))
+        digest = hashlib.sha256(bits.encode("ascii")).hexdigest()[:16]
+        token = f"{year}:{calendar.source_for_year(year).value}:{digest}"
+        with _TOKENS_LOCK:
+            known[year] = token
+    return token
+
+
+def deadline_years(deadlines: TicketDeadlines) -> range:
+    """The years the deadlines were counted over: the day of dispatch to the last due date."""
+    dues = [deadlines.first_contact.date, deadlines.return_request.date,
+            deadlines.completion.date]
+    dues += [day for item in deadlines.extensions for day in (item.previous.date,
+                                                                item.new.date)]
+    return range(local_date(deadlines.received_at).year, max(dues).year + 1)
+
+
+def calendar_fingerprint(calendar: WorkCalendar, deadlines: TicketDeadlines) -> str:
+    """The calendar data ``deadlines`` were counted on (see the module doc)."""
+    return ",".join(year_token(calendar, year) for year in deadline_years(deadlines))
+
+
+def fingerprint_tokens(fingerprint: str) -> dict[int, tuple[DaySource, str]] | None:
+    """``{year: (source, token)}`` of a stored fingerprint (``None`` if it is malformed)."""
+    found: dict[int, tuple[DaySource, str]] = {}
+    for token in fingerprint.split(","):
+        parts = token.split(":")
+        if len(parts) != 3 or not parts[0].isdigit():
+            return None
+        try:
+            found[int(parts[0])] = (DaySource(parts[1]), token)
+        except ValueError:
+            return None
+    return found or None
+
+
+#: The columns that hold a ticket's deadlines (what a recompute may move).
+DEADLINE_COLUMNS = ("first_contact_due", "first_contact_deadline", "return_due",
+                    "return_deadline", "completion_due", "completion_deadline",
+                    "completion_limit_days", "deadlines_provisional", "calendar_source",
+                    "extensions")
+
+
+def columns(deadlines: TicketDeadlines | None,
+            calendar: WorkCalendar | None = None) -> dict[str, Any]:
+    """The row columns for ``deadlines`` (all ``None`` to clear them).
+
+    ``calendar``: the calendar ``deadlines`` were computed with, for the
+    ``calendar_fingerprint`` column; without it that column is cleared (unknown).
+    """
     if deadlines is None:
         return {"first_contact_due": None, "first_contact_deadline": None, "return_due": None,
                 "return_deadline": None, "completion_due": None, "completion_deadline": None,
                 "completion_limit_days": None, "deadlines_provisional": False,
-                "calendar_source": None, "extensions": []}
+                "calendar_source": None, "extensions": [], "calendar_fingerprint": None}
     return {
         "first_contact_due": deadlines.first_contact.date,
         "first_contact_deadline": deadlines.first_contact.deadline,
@@ -85,6 +172,8 @@ def columns(deadlines: TicketDeadlines | None) -> dict[str, Any]:
         "deadlines_provisional": deadlines.provisional,
         "calendar_source": deadlines.source.value,
         "extensions": [_extension_record(item) for item in deadlines.extensions],
+        "calendar_fingerprint": (calendar_fingerprint(calendar, deadlines)
+                                 if calendar is not None else None),
     }
 
 

@@ -1,4 +1,5 @@
-"""Peewee models of the ticket tables (created by ``schema_0002_tickets``).
+"""Peewee models of the ticket tables (created by ``schema_0002_tickets``; the deadlines'
+calendar fingerprint added by ``schema_0003_ticket_calendar``).
 
 Unbound like ``storage.server.models``: every query names its database. Timestamps are
 UTC (``UtcDateTimeField``); JSON columns hold plain JSON values.
@@ -80,6 +81,8 @@ class TicketRow(ServerModel):
     completion_limit_days = peewee.IntegerField(null=True)
     deadlines_provisional = peewee.BooleanField(default=False)
     calendar_source = peewee.TextField(null=True)
+    #: the calendar data the deadlines were counted on (``tickets_deadlines``); NULL: unknown
+    calendar_fingerprint = peewee.TextField(null=True)
     extensions = JsonValueField(default=list)
     pending_extension = JsonValueField(null=True)
     contacted_at = UtcDateTimeField(null=True)
