@@ -6,11 +6,11 @@
 - ``calendar show YYYY-MM``: every day of a month, working days marked, provisional ones
   flagged;
 - ``calendar load FILE``: validate an admin holiday file and install it (exit 1 with every
-  problem listed in Chinese when it is bad). A running sync server computes new deadlines
-  with it within a minute, but the deadlines already stored on open tickets are recomputed
-  when the server starts (``storage.server.tickets_recalendar``), so the command says, in
-  Chinese and English, to restart the server — and where the server reads holiday files
-  when ``--data-dir`` was not given (the server's default data folder is not this
+  problem listed in Chinese when it is bad). A running sync server picks the file up within
+  a minute: new deadlines are counted with it and the deadlines stored on open tickets are
+  recomputed (``storage.server.tickets_recalendar``, from the server's minute job and at
+  start). The command says so in Chinese and English, and where the server reads holiday
+  files when ``--data-dir`` was not given (the server's default data folder is not this
   command's).
 
 Each takes ``--data-dir`` (default: the desk's local cache folder), where installed
@@ -176,13 +176,13 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _restart_notice(args: argparse.Namespace) -> None:
-    """Tell the admin to restart the server (第十七条: open tickets' deadlines follow the
-    file only after the server's start-up recompute) and where the server reads files."""
-    print("请重启使用该数据目录的每个同步服务器进程：服务器启动时按本文件重新计算"
-          "已转办未办结工单的办理时限（新转办的工单约1分钟内即按本文件计算）。")
-    print("Restart every sync server process that uses this data directory: the deadlines "
-          "of open tickets are recomputed with this file when the server starts (new "
-          "dispatches use it within a minute).")
+    """Tell the admin when the file takes effect (第十七条: the open tickets' deadlines
+    follow it) and where the server reads files."""
+    print("使用该数据目录的同步服务器约1分钟内读取本文件：新转办工单按本文件计算办理时限，"
+          "已转办未办结工单的办理时限也随之重新计算（变动记入工单记录）。")
+    print("Sync servers using this data directory read this file within a minute: new "
+          "dispatches count their deadlines with it and the deadlines of open tickets are "
+          "recomputed (each change is recorded in the ticket's history).")
     if args.data_dir is None:
         folder = default_data_dir() / CALENDAR_DIR
         print(f"注意：未指定 --data-dir。同步服务器从其数据目录的 {CALENDAR_DIR}/ 读取节假日文件"

@@ -1,4 +1,8 @@
-"""Periodic jobs of a server process: overdue detection every minute (第二十条(二)).
+"""Periodic jobs of a server process: overdue detection every minute (第二十条(二)),
+preceded by a recompute of the open tickets' deadlines whenever the working-day
+calendar changed (an admin installed a holiday file: the calendar source notices it
+within a minute; 第十七条). The recompute is a no-op costing a few ms when the tickets
+already follow this calendar, and runs only once per calendar the process builds.
 
 Started and stopped by the app's lifespan (:func:`running`). The job itself
 (``storage.server.tickets_overdue.detect``) is idempotent and safe when several server
@@ -20,7 +24,7 @@ from fastapi import FastAPI
 from hotline_desk.core.errors import HotlineError
 from hotline_desk.server.context import AppContext
 from hotline_desk.server.ticket_calendar import calendar_source
-from hotline_desk.storage.server import tickets_overdue
+from hotline_desk.storage.server import tickets_overdue, tickets_recalendar
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,11 @@ OVERDUE_INTERVAL_SECONDS = 60.0
 def run_overdue_check(app: FastAPI, context: AppContext) -> int:
     """One run of overdue detection; returns how many tickets it flagged."""
     calendar = calendar_source(app, context).calendar()
+    if getattr(app.state, "recalendared", None) is not calendar:
+        report = tickets_recalendar.recompute_open(context.db, calendar,
+                                                   now=context.settings.now())
+        app.state.recalendared = calendar
+        log.debug("deadlines checked against the current calendar: %s", report)
     flagged = tickets_overdue.detect(context.db, now=context.settings.now(), calendar=calendar)
     if flagged:
         log.info("flagged %d overdue ticket(s)", flagged)

@@ -156,17 +156,17 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
     assert (answer["due_date"], answer["source"]) == ("2026-09-20", "official")  # Sunday worked
 
 
-def test_load_tells_the_admin_to_restart_the_server(
+def test_load_tells_the_admin_when_the_file_takes_effect(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """第十七条: open tickets' stored deadlines follow the new file when the sync server
-    starts (storage.server.tickets_recalendar), so ``load`` says to restart it — in Chinese
-    for the admin and in English for the operations log."""
+    """第十七条: open tickets' stored deadlines follow the new file within a minute (the
+    server's minute job, storage.server.tickets_recalendar) — said in Chinese for the
+    admin and in English for the operations log."""
     assert main(["calendar", "load", str(EXAMPLE), "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "请重启使用该数据目录的每个同步服务器进程" in out
-    assert "已转办未办结工单的办理时限" in out
-    assert "Restart every sync server process that uses this data directory" in out
+    assert "使用该数据目录的同步服务器约1分钟内读取本文件" in out
+    assert "已转办未办结工单的办理时限也随之重新计算" in out
+    assert "Sync servers using this data directory read this file within a minute" in out
     assert "未指定 --data-dir" not in out
 
 
@@ -183,7 +183,7 @@ def test_load_without_a_data_dir_names_the_servers_folder(
     assert f"(default {server_folder})" in out
 
 
-def test_a_file_that_does_not_apply_asks_for_no_restart(
+def test_a_file_that_does_not_apply_announces_no_recompute(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     file = tmp_path / "h2026.json"
@@ -192,4 +192,4 @@ def test_a_file_that_does_not_apply_asks_for_no_restart(
                     encoding="utf-8")
     assert main(["calendar", "load", str(file), "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "本文件不生效" in out and "重启" not in out and "Restart" not in out
+    assert "本文件不生效" in out and "重新计算" not in out and "recomputed" not in out

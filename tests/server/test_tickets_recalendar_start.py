@@ -59,3 +59,41 @@ def test_a_restarted_server_recomputes_the_open_deadlines(server_database_url, c
             assert "2027-02-19 → 2027-02-22" in recorded["note"]
     finally:
         close_database(restarted.state.context.db)
+
+
+def test_a_running_server_recomputes_the_open_deadlines_within_its_minute_job(
+        server_database_url, clock, tmp_path):
+    """No restart needed: the calendar source notices the installed file at its next
+    check and the minute job (scheduler.run_overdue_check) recomputes the open tickets'
+    deadlines before it looks for overdue ones (第十七条, 第二十条(二))."""
+    from hotline_desk.server import scheduler
+    from hotline_desk.server.ticket_calendar import calendar_source
+    from hotline_desk.storage.server.tickets_calendar import CalendarSource
+
+    clock.now = datetime(2027, 2, 1, 2, 0, tzinfo=UTC)
+    app = make_app(server_database_url, clock, tmp_path)
+    ticks = [0.0]
+    app.state.ticket_calendar = CalendarSource(tmp_path, monotonic=lambda: ticks[0])
+    try:
+        client = TestClient(app)  # no lifespan: the minute job is run by hand below
+        api = Api(client=client, app=app, tokens={})
+        api.log_in()
+        (created,) = api.push(Role.OPERATOR, new_op("ticket", ticket()))
+        number = created["server_no"]
+        assert _read(api, number)["deadlines"]["completion_due"] == "2027-02-19"
+        context = app.state.context
+        scheduler.run_overdue_check(app, context)
+        assert _read(api, number)["deadlines"]["completion_due"] == "2027-02-19"
+
+        install_holiday_file(resource("calendar", "example-2027.json"), tmp_path)
+        scheduler.run_overdue_check(app, context)  # the source has not looked again yet
+        assert _read(api, number)["deadlines"]["completion_due"] == "2027-02-19"
+        ticks[0] += 61  # a minute later the source sees the new file
+        assert calendar_source(app, context).calendar().source_for_year(2027).value \
+            == "admin_file"
+        scheduler.run_overdue_check(app, context)
+        shown = _read(api, number)
+        assert shown["deadlines"]["completion_due"] == "2027-02-22"
+        assert shown["events"][-1]["event"] == "deadlines_recomputed"
+    finally:
+        close_database(app.state.context.db)

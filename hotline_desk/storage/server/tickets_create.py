@@ -167,7 +167,7 @@ def create(w: TicketWrite, creation: Creation, received: datetime) -> TicketRow:
                                               RequestType(columns["request_type"]))
         columns.update(lead_unit=dispatch.lead_unit, co_units=list(dispatch.co_units),
                        handling_requirements=dispatch.requirements, dispatched_at=w.now,
-                       **tickets_deadlines.columns(deadlines))
+                       **tickets_deadlines.columns(deadlines, w.calendar))
         state, version = TicketState.DISPATCHED, 2
     values = dict(
         ticket_no=tickets_numbers.allocate(w.db, local_date(received)), kind=creation.kind,

@@ -86,7 +86,7 @@ def dispatch_columns(w: TicketWrite, row: TicketRow, lead: str, co_units: list[s
         "dispatched_at": w.now, "contacted_at": None, "completed_at": None,
         "completed_on_time": None, "pending_extension": None, "resume_state": None,
         "place_key": place_key(lead, request_type, row.location),
-        **tickets_deadlines.columns(deadlines),
+        **tickets_deadlines.columns(deadlines, w.calendar),
     }
 
 
@@ -160,7 +160,7 @@ def _approve_extension(w: TicketWrite, row: TicketRow, data: TicketEventPayload,
             special_approval=data.special_approval)
     except RuleViolation as exc:
         raise _extension_rule(exc) from None
-    return {"pending_extension": None, **tickets_deadlines.columns(moved)}
+    return {"pending_extension": None, **tickets_deadlines.columns(moved, w.calendar)}
 
 
 def _deny_extension(w: TicketWrite, row: TicketRow, data: TicketEventPayload,

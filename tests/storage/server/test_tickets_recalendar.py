@@ -19,10 +19,15 @@ from tickets_kit import CALENDAR, applied, create, event, row
 from hotline_desk.core.vocabulary import Role, TicketState
 from hotline_desk.core.workdays import WorkCalendar
 from hotline_desk.paths import resource
-from hotline_desk.storage.db import close_database, open_database, read_transaction
+from hotline_desk.storage.db import (
+    close_database,
+    open_database,
+    read_transaction,
+    write_transaction,
+)
 from hotline_desk.storage.holiday_files import build_calendar, install_holiday_file
 from hotline_desk.storage.server import audit, counters, tickets_feed, tickets_overdue
-from hotline_desk.storage.server.tickets_models import TICKET_VERSION, TicketEventRow
+from hotline_desk.storage.server.tickets_models import TICKET_VERSION, TicketEventRow, TicketRow
 from hotline_desk.storage.server.tickets_recalendar import (
     AUDIT_ACTION,
     EVENT,
@@ -77,7 +82,7 @@ def test_a_provisional_completion_deadline_follows_the_installed_file(db, people
     number = create(db, operator, now=MONDAY_FEB_1)
     before = row(db, number)
     assert (before.completion_due, before.deadlines_provisional) == (date(2027, 2, 19), True)
-    assert before.calendar_fingerprint is None  # the push path does not pass the calendar
+    assert before.calendar_fingerprint.startswith("2027:statutory_fallback:")  # at dispatch
     cursor = _version(db)
 
     report = recompute_open(db, installed, now=MONDAY_FEB_1)
@@ -139,7 +144,8 @@ def test_a_closed_ticket_keeps_its_deadline(db, people, installed):
     after = row(db, number)
     assert after.state == TicketState.COMPLETED.value
     assert (after.completion_due, after.deadlines_provisional) == (date(2027, 2, 19), True)
-    assert after.calendar_fingerprint is None and after.completed_on_time is True
+    assert after.calendar_fingerprint == before.calendar_fingerprint
+    assert after.completed_on_time is True
     assert after.change_version == before.change_version and _version(db) == cursor
     assert [e.event for e in _events(db, number)][-1] == "complete"
 
@@ -256,10 +262,16 @@ def test_the_same_calendar_only_records_the_fingerprint(db, people):
     change version (nothing a desk shows changed)."""
     operator, _, _ = people
     number = create(db, operator, now=MONDAY_FEB_1)
+    dispatched = row(db, number).calendar_fingerprint  # recorded at dispatch: nothing to do
+    assert recompute_open(db, PROVISIONAL, now=MONDAY_FEB_1).refreshed == 0
+    with write_transaction(db):  # as a ticket dispatched before migration 3 was
+        TicketRow.update(calendar_fingerprint=None).where(
+            TicketRow.ticket_no == number).execute(db)
     before = row(db, number)
     cursor = _version(db)
     report = recompute_open(db, PROVISIONAL, now=MONDAY_FEB_1)
     assert (report.moved, report.refreshed) == ([], 1)
+    assert row(db, number).calendar_fingerprint == dispatched
     after = row(db, number)
     assert after.calendar_fingerprint.startswith("2027:statutory_fallback:")
     assert after.change_version == before.change_version
