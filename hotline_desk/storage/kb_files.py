@@ -19,8 +19,16 @@ interrupted export never leaves half a file under the real name.
 
 XLSX is read with python-calamine (Rust) rather than openpyxl: for 100,000 entries
 openpyxl's read-only mode took about 24 s on the project machine, calamine about
-2 s plus validation. openpyxl writes the exports (text cells are stored as text,
-so an answer starting with "=" never becomes a formula).
+2 s plus validation. openpyxl writes the exports.
+
+Formulas (CSV injection, see :mod:`hotline_desk.core.kb.formats`): a CSV export writes
+a text cell that Excel would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR
+first) with a leading ``'``. An XLSX export stores every cell as a text cell
+(``t="inlineStr"``, openpyxl ``data_type`` ``"s"``) — never a formula, never an error
+value such as ``#N/A`` (openpyxl would guess both from the text) — and gives such a
+cell Excel's quote-prefix flag (``quotePrefix``), so it stays text even when someone
+edits it, without a visible ``'``. A text longer than Excel's 32,767 characters per
+cell is refused rather than cut short (openpyxl would truncate it silently).
 """
 
 from __future__ import annotations
@@ -117,7 +125,7 @@ def write_kb_file(path: str | os.PathLike[str], entries: Iterable[KBEntry], *,
         text = formats.to_csv(items, chinese_headers=chinese_headers)
         _write_atomic(file, text.encode("utf-8-sig"))
     else:
-        rows = formats.to_table(items, chinese_headers=chinese_headers)
+        rows = formats.to_table(items, chinese_headers=chinese_headers, typed_text=True)
         _write_xlsx(file, rows)
 
 
@@ -255,10 +263,37 @@ def _write_error(file: Path, exc: OSError) -> StorageError:
     return StorageError(f"cannot write {file}: {exc}", f"无法写入文件「{file.name}」：{reason}")
 
 
+#: Excel's limit of characters in one cell (openpyxl truncates longer text silently).
+XLSX_MAX_CELL_CHARS = 32_767
+
+
+def _xlsx_cell_problems(row: list[str]) -> list[tuple[str, str, str]]:
+    """What keeps a row out of an XLSX file: over-long cells, control characters."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    loc = f"编号{row[0]}"
+    found: list[tuple[str, str, str]] = []
+    for field, value in zip(formats.TABLE_FIELDS, row, strict=False):
+        if len(value) > XLSX_MAX_CELL_CHARS:
+            found.append((loc, field, f"内容过长（{len(value)}个字符），"
+                                      f"超过Excel单元格上限{XLSX_MAX_CELL_CHARS}个字符"))
+        elif ILLEGAL_CHARACTERS_RE.search(value):
+            found.append((loc, field, "含有Excel不允许的控制字符"))
+    return found
+
+
 def _write_xlsx(file: Path, rows: list[list[str]]) -> None:
+    """Write ``rows`` (from ``formats.to_table(..., typed_text=True)``) as text cells."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.utils.exceptions import IllegalCharacterError
+
+    # openpyxl stores a str as text unless it starts with "=" (a formula) or is one of
+    # ERROR_CODES ("#N/A"…, an error value): those, and every text Excel would run as a
+    # formula, become explicit text cells. The others stay plain str, which openpyxl
+    # writes through one reused cell (an explicit cell per value costs about 30 %).
+    explicit = frozenset(ERROR_CODES)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
@@ -268,23 +303,37 @@ def _write_xlsx(file: Path, rows: list[list[str]]) -> None:
         sheet.column_dimensions[letter].width = width
     problems: list[tuple[str, str, str]] = []
     for row in rows:
+        # After a problem nothing more is written (openpyxl's row writer cannot go on
+        # after an error); the remaining rows are only checked, so every problem is listed.
+        if problems or any(len(value) > XLSX_MAX_CELL_CHARS for value in row):
+            problems.extend(_xlsx_cell_problems(row))
+            continue
         cells: list[Any] = []
-        for value in row:
-            if value.startswith("="):
-                # Text, not a formula: a leading "=" must not be evaluated by Excel.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value or None)
         try:
-            sheet.append(cells)
+            for value in row:
+                if not value:
+                    cells.append(None)
+                elif formats.looks_like_formula(value) or value in explicit:
+                    cell = WriteOnlyCell(sheet, value=value)  # refuses control characters
+                    cell.data_type = "s"  # text: never a formula or an error value
+                    cell.quotePrefix = True  # Excel keeps it text even when edited
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)  # a plain str with control characters raises here
         except IllegalCharacterError:
-            problems.append((f"编号{row[0]}", "", "含有Excel不允许的控制字符"))
+            problems.extend(_xlsx_cell_problems(row)
+                            or [(f"编号{row[0]}", "", "含有Excel不允许的控制字符")])
     if problems:
+        with contextlib.suppress(Exception):  # end openpyxl's row writer and its temp file
+            sheet.close()
+        first = "；".join(
+            f"{loc} {formats.CHINESE_HEADERS.get(field, field)}：{message}" if field
+            else f"{loc}：{message}" for loc, field, message in problems[:3])
         raise DataFormatError(
-            f"{len(problems)} entries contain characters XLSX cannot hold",
-            f"有{len(problems)}条知识含有Excel不允许的控制字符，无法导出为XLSX",
+            f"{len(problems)} value(s) cannot be written to XLSX "
+            "(control characters, or longer than a cell holds)",
+            f"有{len(problems)}处内容无法导出为XLSX，请改用JSON Lines或修改条目：{first}",
             problems=problems,
         )
     try:

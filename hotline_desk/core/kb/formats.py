@@ -49,6 +49,22 @@ Rules shared by every format
   ("the whole of the level above").
 * Text is trimmed, line breaks normalised to ``\\n``; control characters are refused.
 
+Formulas in spreadsheets (CSV injection)
+----------------------------------------
+Excel and WPS run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return as a formula (``=HYPERLINK(…)`` in an answer would become a live link
+in a department's copy). Following OWASP's advice, :func:`to_table` (and so
+:func:`to_csv`) writes such a *text* cell — id, title, answer, questions, keywords,
+policy basis, owner unit, region — with one leading ``'``, which Excel shows as "this
+is text" and does not display (:func:`quote_formula`); dates, version, category and
+state are never quoted. For XLSX, whose cells are typed, ``typed_text=True`` leaves
+those texts as they are (the storage layer stores every cell as text with Excel's
+quote-prefix flag). Every table import (:func:`parse_table`, :func:`parse_csv`,
+:func:`parse_records`) removes exactly one leading ``'`` from such a text cell when
+the rest, after any further ``'``, starts with one of those characters
+(:func:`unquote_formula`) — so a text that itself starts with ``'=`` is written with
+one more ``'`` and every export reads back as the same entries. JSON is never quoted.
+
 A file with any problem is rejected whole: :class:`DataFormatError` lists EVERY
 problem as ``(location, field, message_zh)``, location being "第N行" (line or sheet
 row; a CSV record spanning lines is numbered by its first line) or "第N条" (item of
@@ -88,6 +104,13 @@ TABLE_FIELDS: tuple[str, ...] = (
     "review_state", "version", "updated_at",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "title", "answer")
+#: Free-text columns: quoted on export when they look like a formula, unquoted on import.
+TEXT_FIELDS: frozenset[str] = frozenset({
+    "id", "title", "answer", "questions", "keywords", "policy_basis", "owner_unit",
+    "province", "city", "district",
+})
+#: First characters that make Excel/WPS read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS: frozenset[str] = frozenset("=+-@\t\r")
 REGION_FIELDS: tuple[str, ...] = ("province", "city", "district")
 MAX_ID_LENGTH = 64
 
@@ -177,6 +200,36 @@ def _clean(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet would run ``text`` as a formula (see :data:`FORMULA_STARTS`)."""
+    return text[:1] in FORMULA_STARTS
+
+
+def needs_formula_quote(text: str) -> bool:
+    """True when :func:`quote_formula` adds a ``'``: the text, after any leading ``'``,
+    looks like a formula (a text starting with ``'=`` needs one more ``'`` to read back)."""
+    return looks_like_formula(text.lstrip("'"))
+
+
+def quote_formula(text: str) -> str:
+    """``text`` as a CSV cell that Excel shows as text: ``'`` prepended when needed."""
+    return "'" + text if needs_formula_quote(text) else text
+
+
+def unquote_formula(text: str) -> str:
+    """The inverse of :func:`quote_formula`: one leading ``'`` removed when the rest needs
+    it. ``unquote_formula(quote_formula(t)) == t`` for every text ``t``."""
+    if text.startswith("'") and needs_formula_quote(text[1:]):
+        return text[1:]
+    return text
+
+
+def _quote_typed(text: str) -> str:
+    """Quoting for a typed (XLSX) cell: only a text starting with ``'`` that
+    :func:`unquote_formula` would shorten gets its extra ``'``."""
+    return "'" + text if text.startswith("'") and needs_formula_quote(text) else text
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -288,12 +341,13 @@ class _EntryBuilder:
     value is a ``str``, ``None`` (empty) or, from JSON, any JSON value.
     """
 
-    __slots__ = ("problems", "seen_ids", "texts")
+    __slots__ = ("problems", "seen_ids", "texts", "unquote")
 
-    def __init__(self, problems: _Problems) -> None:
+    def __init__(self, problems: _Problems, *, unquote: bool = False) -> None:
         self.problems = problems
         self.seen_ids: dict[str, str] = {}
         self.texts: list[tuple[str, str]] = []  # this record's texts, checked at the end
+        self.unquote = unquote  # a table cell: remove the formula quote (module docstring)
 
     def text(self, values: Mapping[str, object], field: str, loc: str) -> str:
         value = values.get(field)
@@ -302,6 +356,8 @@ class _EntryBuilder:
         if not isinstance(value, str):
             self.problems.add(loc, field, f"「{_LABELS[field]}」应为文本")
             return ""
+        if self.unquote and value[:1] == "'" and field in TEXT_FIELDS:
+            value = unquote_formula(value)
         value = _clean(value)
         self.texts.append((field, value))
         return value
@@ -311,6 +367,8 @@ class _EntryBuilder:
         if value is None:
             return ()
         if isinstance(value, str):
+            if self.unquote and value[:1] == "'":
+                value = unquote_formula(value)
             result = split_list(_clean(value))
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
             result = tuple(item for item in (_clean(x) for x in value) if item)
@@ -565,7 +623,8 @@ def parse_table(rows: Iterable[tuple[int, Row]], *, fmt: str = "表格") -> KBIm
     header is the first non-empty row naming the id, title and answer columns,
     searched among the first five non-empty rows (rows above it are skipped with a
     warning); if none qualifies, the first non-empty row is taken as the header and
-    its problems reported.
+    its problems reported. A text cell's formula quote is removed
+    (:func:`unquote_formula`).
     """
     problems = _Problems()
     iterator = iter(rows)
@@ -599,7 +658,7 @@ def parse_table(rows: Iterable[tuple[int, Row]], *, fmt: str = "表格") -> KBIm
     ignored = [(index, str(header_cells[index] or "").strip() or f"第{index + 1}列")
                for index in range(width) if index not in mapping]
     columns = sorted(mapping.items())
-    builder = _EntryBuilder(problems)
+    builder = _EntryBuilder(problems, unquote=True)
     entries: list[KBEntry] = []
     ignored_with_data: set[str] = set()
     for number, cells in iterator:
@@ -715,8 +774,14 @@ def parse_csv(text: str) -> KBImport:
     return result
 
 
-def to_table(entries: Iterable[KBEntry], *, chinese_headers: bool = False) -> list[list[str]]:
+def to_table(entries: Iterable[KBEntry], *, chinese_headers: bool = False,
+             typed_text: bool = False) -> list[list[str]]:
     """Header row plus one row of text cells per entry (CSV/XLSX export).
+
+    A text cell that Excel would run as a formula gets a leading ``'``
+    (:func:`quote_formula`, for CSV). ``typed_text=True`` is for a file that stores
+    each cell as text (XLSX): such texts are left as they are, and only a text that
+    itself starts with ``'`` and would lose it on import gets one more.
 
     Raises :class:`DataFormatError` listing every list item that contains ``|``
     (such an item cannot be written to one cell and read back).
@@ -726,17 +791,18 @@ def to_table(entries: Iterable[KBEntry], *, chinese_headers: bool = False) -> li
     problems: list[Problem] = []
     label: Callable[[Area | ReviewState], str]
     label = (lambda member: member.label) if chinese_headers else (lambda m: m.value)
+    q = _quote_typed if typed_text else quote_formula
     for entry in entries:
         for field, items in (("questions", entry.questions), ("keywords", entry.keywords)):
             if any(_BAR_RE.search(item) for item in items):
                 problems.append((f"编号{entry.id}", field,
                                  f"「{_LABELS[field]}」中有含“|”的条目，无法写入表格"))
         rows.append([
-            entry.id, entry.title, entry.answer, join_list(entry.questions),
-            join_list(entry.keywords), entry.policy_basis,
+            q(entry.id), q(entry.title), q(entry.answer), q(join_list(entry.questions)),
+            q(join_list(entry.keywords)), q(entry.policy_basis),
             label(entry.category) if entry.category is not None else "",
-            entry.owner_unit, entry.region.province, entry.region.city,
-            entry.region.district,
+            q(entry.owner_unit), q(entry.region.province), q(entry.region.city),
+            q(entry.region.district),
             entry.valid_from.isoformat() if entry.valid_from else "",
             entry.valid_to.isoformat() if entry.valid_to else "",
             label(entry.review_state), str(entry.version),
@@ -752,7 +818,10 @@ def to_table(entries: Iterable[KBEntry], *, chinese_headers: bool = False) -> li
 
 
 def to_csv(entries: Iterable[KBEntry], *, chinese_headers: bool = False) -> str:
-    """CSV text (no BOM; the storage layer adds one so that Excel reads UTF-8)."""
+    """CSV text (no BOM; the storage layer adds one so that Excel reads UTF-8).
+
+    Text cells that Excel would run as formulas carry a leading ``'`` (module docstring).
+    """
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows(to_table(entries, chinese_headers=chinese_headers))
     return buffer.getvalue()

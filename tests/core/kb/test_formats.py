@@ -23,20 +23,24 @@ from hotline_desk.core.kb.formats import (
     CHINESE_HEADERS,
     FIELD_ALIASES,
     TABLE_FIELDS,
+    TEXT_FIELDS,
     canonical_field,
     entry_to_json,
     join_list,
+    looks_like_formula,
     parse_csv,
     parse_date,
     parse_datetime,
     parse_jsonl,
     parse_records,
     parse_table,
+    quote_formula,
     split_list,
     to_csv,
     to_json_array,
     to_jsonl,
     to_table,
+    unquote_formula,
 )
 from hotline_desk.core.vocabulary import Area, ReviewState
 
@@ -340,6 +344,85 @@ def test_chinese_header_export() -> None:
     assert next(csv.reader(io.StringIO(to_csv([CANONICAL_ENTRY]))))[0] == "id"
 
 
+# ---------------------------------------------------------------- formulas (CSV injection)
+
+HYPERLINK = '=HYPERLINK("http://example.com/?q="&A1,"点击查看最新政策")'
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    (HYPERLINK, "'" + HYPERLINK), ("+86 0551-12345", "'+86 0551-12345"),
+    ("-1+2", "'-1+2"), ("@SUM(A1:A2)", "'@SUM(A1:A2)"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("'=1", "''=1"), ("''-x", "'''-x"),
+    ("'普通文本", "'普通文本"), ("普通=文本", "普通=文本"), ("'", "'"), ("", ""),
+])
+def test_quote_formula(text: str, quoted: str) -> None:
+    """第三十条 权威准确: a text Excel would run as a formula is written as text (OWASP)."""
+    assert quote_formula(text) == quoted
+    assert unquote_formula(quoted) == text
+
+
+@given(st.text(st.sampled_from("=+-@\t\r'a文") | st.characters(), max_size=8))
+def test_quote_formula_is_safe_and_reversible(text: str) -> None:
+    """第三十条: a quoted cell never starts a formula and always reads back to the text."""
+    assert not looks_like_formula(quote_formula(text))
+    assert unquote_formula(quote_formula(text)) == text
+
+
+def test_csv_export_writes_formulas_as_text_and_reads_them_back() -> None:
+    """第三十条 权威准确: an answer "=HYPERLINK(…)" is no live link in a department's Excel.
+
+    Every text cell that would start a formula carries one leading "'"; dates, version,
+    category and state are written as they are."""
+    entry = KBEntry(
+        id="-KB-1", title="+86 热线怎么打", answer=HYPERLINK, questions=("=1+1", "问"),
+        keywords=("@提醒",), policy_basis="-《条例》", owner_unit="'=单位",
+        region=Region("安徽省", "-合肥市", "@区"), valid_from=date(2024, 1, 1),
+        category=Area.PUBLIC_SERVICE, version=3,
+        updated_at=datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5))))
+    text = to_csv([entry])
+    header, row = csv.reader(io.StringIO(text, newline=""))
+    cells = dict(zip(header, row, strict=True))
+    assert not any(looks_like_formula(cell) for cell in row)
+    assert cells["answer"] == "'" + HYPERLINK
+    assert cells["questions"] == "'=1+1|问" and cells["owner_unit"] == "''=单位"
+    assert {field for field in TABLE_FIELDS if cells[field].startswith("'")} == (
+        TEXT_FIELDS - {"province"})
+    assert [cells[f] for f in ("valid_from", "version", "category", "updated_at")] == [
+        "2024-01-01", "3", "public_service", "2026-06-01T09:00:00-05:00"]
+    assert parse_csv(text).entries == (entry,)
+
+
+def test_department_csv_quotes_are_removed_from_text_cells_only() -> None:
+    """第三十条: a department's CSV written the OWASP way ("'=…") imports as the text;
+    a "'" before a text that is no formula is kept, and dates are never unquoted."""
+    text = ("编号,标题,答复口径,关键词,市\n"
+            "'-1,'=SUM(A1),'+86 0551-12345,'-甲|乙,'@市\n"
+            "A2,'普通标题,''=两个引号,'甲,' -空格在前\n")
+    first, second = parse_csv(text).entries
+    assert (first.id, first.title, first.answer) == ("-1", "=SUM(A1)", "+86 0551-12345")
+    assert first.keywords == ("-甲", "乙") and first.region.city == "@市"
+    assert (second.title, second.answer, second.keywords) == ("'普通标题", "'=两个引号", ("'甲",))
+    assert second.region.city == "' -空格在前"
+    problems = _problems(parse_csv, "编号,标题,答复口径,生效日期\nA,t,a,'2024-01-01\n")
+    assert _where(problems) == {("第2行", "valid_from")}
+
+
+def test_typed_table_keeps_formula_texts_as_they_are() -> None:
+    """第三十条: for XLSX (typed cells) only a text starting with "'" gets another one."""
+    entry = KBEntry(id="K", title=HYPERLINK, answer="'-有引号", policy_basis="'普通")
+    header, row = to_table([entry], typed_text=True)
+    cells = dict(zip(header, row, strict=True))
+    assert (cells["title"], cells["answer"], cells["policy_basis"]) == (
+        HYPERLINK, "''-有引号", "'普通")
+    assert parse_table(enumerate([header, row], start=1)).entries == (entry,)
+
+
+def test_json_is_never_unquoted() -> None:
+    """第三十一条: JSON carries text exactly; a leading "'" there is part of the text."""
+    (entry,) = parse_jsonl('{"id": "x", "title": "\'=1", "answer": "\'-a"}').entries
+    assert (entry.title, entry.answer) == ("'=1", "'-a")
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -381,15 +464,22 @@ def test_parse_datetime(text: str, expected: datetime | None) -> None:
 # ---------------------------------------------------------------- properties
 
 _text_chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn")) | st.sampled_from("\n\t")
-_text = st.text(_text_chars, max_size=30).map(str.strip)
+# Texts often start like a formula (CSV injection: = + - @ tab), or with "'" before one.
+_formula_start = st.sampled_from(["", "", "", "=", "+", "-", "@", "'", "'=", "''-", "\t=",
+                                  "'\t+", HYPERLINK, "=SUM(A1:A3)", "-1", "+86 "])
+_text = st.builds(str.__add__, _formula_start,
+                  st.text(_text_chars, max_size=30)).map(str.strip)
 _required_text = _text.filter(bool)
 # List items: no "|" (it separates items in a cell), and the other separators often.
 _item_chars = (st.characters(blacklist_categories=("Cc", "Cs", "Cn"),
                              blacklist_characters="|｜")
                | st.sampled_from("\n\t;；"))
-_item = st.text(_item_chars, max_size=12).map(str.strip).filter(bool)
-_ids = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Z")), min_size=1,
-               max_size=20).filter(lambda s: s == s.strip() and not any(c.isspace() for c in s))
+_item = st.builds(str.__add__, st.sampled_from(["", "", "=", "-", "@", "'+"]),
+                  st.text(_item_chars, max_size=12)).map(str.strip).filter(bool)
+_ids = st.builds(str.__add__, st.sampled_from(["", "", "=", "-", "+", "@", "'", "'="]),
+                 st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Z")),
+                         min_size=1, max_size=20)
+                 ).filter(lambda s: s == s.strip() and not any(c.isspace() for c in s))
 _zones = st.sampled_from([BEIJING, UTC, timezone(timedelta(hours=-5, minutes=-30))])
 
 
@@ -430,11 +520,15 @@ def test_csv_round_trip(entries: list[KBEntry], chinese: bool) -> None:
     assert result.warnings == ()
 
 
-@given(_entry_lists)
-def test_table_round_trip(entries: list[KBEntry]) -> None:
-    """第三十一条: table rows (what XLSX holds) round-trip too."""
-    rows = to_table(entries)
+@given(_entry_lists, st.booleans())
+def test_table_round_trip(entries: list[KBEntry], typed: bool) -> None:
+    """第三十一条: table rows round-trip too, quoted for CSV or typed for XLSX.
+
+    第三十条 权威准确: with the CSV quoting no cell of an export can start a formula."""
+    rows = to_table(entries, typed_text=typed)
     assert parse_table(enumerate(rows, start=1)).entries == tuple(entries)
+    if not typed:
+        assert not any(looks_like_formula(cell) for row in rows for cell in row)
 
 
 @example(["一项;含分号"])
