@@ -14,6 +14,12 @@ them (a library's ``print``, a ``StreamHandler``, ``faulthandler``) would fail. 
 * ``faulthandler`` writes hard crashes (segfaults in Qt) to ``HotlineDesk-faults.log``
   beside it.
 
+The sync server (``hotline-desk server``) writes ``HotlineDeskServer.log`` in
+``<data dir>/logs`` (``configure(folder=...)``; ``HOTLINE_DESK_LOG_DIR`` still wins), and
+hands uvicorn :func:`uvicorn_log_config`, so that uvicorn's own lines (start-up,
+shutdown, errors; requests only with ``--access-log``) reach the same file instead of
+uvicorn's private console handlers.
+
 No Qt here: the crash dialog (``hotline_desk.gui.crash_dialog``) uses :func:`log_file`.
 """
 
@@ -31,7 +37,10 @@ from platformdirs import PlatformDirs
 from platformdirs.api import PlatformDirsABC
 
 LOG_DIR_ENV = "HOTLINE_DESK_LOG_DIR"
-LOG_FILE_NAME = "HotlineDesk.log"  # the desk's; the server CLI writes HotlineDeskServer.log
+LOG_FILE_NAME = "HotlineDesk.log"  # the desk's
+SERVER_LOG_FILE_NAME = "HotlineDeskServer.log"  # the sync server's (hotline-desk server)
+SERVER_LOG_FOLDER = "logs"  # under the server's data folder
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
 MAX_BYTES = 2 * 1024 * 1024
 BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)s [%(process)d %(threadName)s] %(name)s: %(message)s"
@@ -76,13 +85,15 @@ def has_console() -> bool:
 
 
 def configure(*, verbose: bool = False, console: bool | None = None,
-              file_name: str = LOG_FILE_NAME) -> Path | None:
+              file_name: str = LOG_FILE_NAME, folder: Path | None = None) -> Path | None:
     """Set up the root logger once; return the log file (None if it cannot be written).
 
     Idempotent: a second call only adjusts the level. ``console`` forces the console
     handler on or off (default: on when stderr exists). The desk and the server use
     different ``file_name`` s: on Windows a file open in another process cannot be
-    renamed, so two programs sharing one rotating file would break its rotation."""
+    renamed, so two programs sharing one rotating file would break its rotation.
+    ``folder`` replaces the user's log folder (the server's data folder, so that two
+    servers on one machine do not share a file); ``HOTLINE_DESK_LOG_DIR`` overrides both."""
     root = logging.getLogger()
     level = logging.DEBUG if verbose else logging.INFO
     if "configured" in _state:
@@ -93,7 +104,8 @@ def configure(*, verbose: bool = False, console: bool | None = None,
     ensure_streams()
     formatter = logging.Formatter(FORMAT)
     root.setLevel(level)
-    path: Path | None = log_dir() / file_name
+    base = folder if folder is not None and not os.environ.get(LOG_DIR_ENV) else log_dir()
+    path: Path | None = base / file_name
     try:
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +136,23 @@ def configure(*, verbose: bool = False, console: bool | None = None,
     log.info("log started: %s (pid %d, frozen=%s)", path, os.getpid(),
              bool(getattr(sys, "frozen", False)))
     return path
+
+
+def uvicorn_log_config(*, access_log: bool = False) -> dict[str, Any]:
+    """uvicorn's ``log_config``: its loggers propagate to the root's handlers (the log
+    file and the console set up by :func:`configure`) and have none of their own.
+
+    uvicorn's default config gives its loggers private console handlers and
+    ``propagate=False``, so nothing of uvicorn reached the log file. The config is
+    *incremental*: a full ``dictConfig`` would first close every handler already
+    installed, the root's log file included. Request lines (``uvicorn.access``) are
+    kept out unless ``access_log`` (pass the same flag to ``uvicorn.run(access_log=…)``,
+    which drops them at the source when off)."""
+    loggers: dict[str, dict[str, Any]] = {
+        name: {"level": "INFO", "propagate": True} for name in UVICORN_LOGGERS}
+    loggers["uvicorn.access"] = {"level": "INFO" if access_log else "WARNING",
+                                 "propagate": access_log}
+    return {"version": 1, "incremental": True, "loggers": loggers}
 
 
 def _enable_faulthandler(path: Path) -> None:

@@ -150,3 +150,64 @@ def test_any_message_reaches_the_file_intact(tmp_path_factory: pytest.TempPathFa
         finally:
             logsetup.reset()
             root.setLevel(before_level)
+
+
+# ---------------------------------------------------------------- the sync server
+
+
+def test_the_server_log_goes_to_the_given_folder_unless_overridden(
+        clean_logging: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each server's log lives in its own data folder; HOTLINE_DESK_LOG_DIR still wins."""
+    data_logs = tmp_path / "data" / logsetup.SERVER_LOG_FOLDER
+    path = logsetup.configure(console=False, file_name=logsetup.SERVER_LOG_FILE_NAME,
+                              folder=data_logs)
+    assert path == clean_logging / logsetup.SERVER_LOG_FILE_NAME  # the override
+    logsetup.reset()
+    monkeypatch.delenv(logsetup.LOG_DIR_ENV)
+    path = logsetup.configure(console=False, file_name=logsetup.SERVER_LOG_FILE_NAME,
+                              folder=data_logs)
+    assert path == data_logs / logsetup.SERVER_LOG_FILE_NAME
+    assert (data_logs / "HotlineDeskServer-faults.log").is_file()
+
+
+@pytest.fixture
+def uvicorn_loggers() -> Iterator[None]:
+    """uvicorn's loggers as they were before the test (uvicorn.Config changes them)."""
+    loggers = [logging.getLogger(name) for name in logsetup.UVICORN_LOGGERS]
+    saved = [(lg.level, lg.propagate, list(lg.handlers), lg.disabled) for lg in loggers]
+    try:
+        yield
+    finally:
+        for lg, (level, propagate, handlers, disabled) in zip(loggers, saved, strict=True):
+            lg.setLevel(level)
+            lg.propagate = propagate
+            lg.handlers[:] = handlers
+            lg.disabled = disabled
+
+
+@pytest.mark.parametrize("access_log", [False, True])
+def test_uvicorn_lines_reach_the_server_log_file(clean_logging: Path, uvicorn_loggers: None,
+                                                 access_log: bool) -> None:
+    """第三十五条: uvicorn's start-up, shutdown and error lines are in the server's file
+    (uvicorn's own config would keep them on private console handlers); request lines
+    only when asked for."""
+    import uvicorn
+
+    path = logsetup.configure(console=False, file_name=logsetup.SERVER_LOG_FILE_NAME)
+    assert path is not None
+    (file_handler,) = _file_handlers()
+    # What ``hotline-desk server`` passes; uvicorn.Config applies it when built.
+    uvicorn.Config("hotline_desk.server.app:create_app", factory=True,
+                   log_config=logsetup.uvicorn_log_config(access_log=access_log),
+                   access_log=access_log, log_level="info")
+    assert file_handler.stream is not None and not file_handler.stream.closed
+    for name in logsetup.UVICORN_LOGGERS:
+        assert logging.getLogger(name).handlers == [], name
+    logging.getLogger("uvicorn.error").info("Uvicorn running on http://127.0.0.1:8787")
+    logging.getLogger("uvicorn.error").error("Exception in ASGI application")
+    logging.getLogger("uvicorn.access").info('127.0.0.1:5000 - "GET /api/v1/health" 200')
+    file_handler.flush()
+    text = path.read_text(encoding="utf-8")
+    assert "uvicorn.error: Uvicorn running on http://127.0.0.1:8787" in text
+    assert "ERROR" in text and "uvicorn.error: Exception in ASGI application" in text
+    assert ("GET /api/v1/health" in text) is access_log

@@ -2,6 +2,7 @@
 
     hotline-desk server --data-dir DIR [--database URL] [--host 127.0.0.1] [--port 8787]
                         [--certfile FILE --keyfile FILE] [--forwarded-allow-ips IPS]
+                        [--access-log]
     hotline-desk server init-demo [--data-dir DIR] [--database URL]
     hotline-desk server migrate [--data-dir DIR] [--database URL]
 
@@ -13,6 +14,10 @@ loopback address unless told otherwise; on any other address use TLS
 ``--forwarded-allow-ips`` so client addresses for login throttling and the audit
 log are the real ones). The demo accounts and their password are listed in
 ``hotline_desk/storage/server/demo.py``.
+
+The running server logs to ``DIR/logs/HotlineDeskServer.log`` (rotating; see
+``hotline_desk.logsetup``) and the console, uvicorn's own lines included; one line per
+request only with ``--access-log``.
 """
 
 from __future__ import annotations
@@ -60,6 +65,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--keyfile", type=Path, default=None, help="TLS private key (PEM)")
     parser.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
                         help="proxies trusted for X-Forwarded-For (comma-separated)")
+    parser.add_argument("--access-log", action="store_true",
+                        help="log every request (uvicorn's access log; off by default)")
     parser.set_defaults(func=run_server)
     actions = parser.add_subparsers(title="server commands", metavar="ACTION")
 
@@ -120,6 +127,7 @@ def _is_loopback(host: str) -> bool:
 def run_server(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from hotline_desk import logsetup
     from hotline_desk.server.app import create_app
     from hotline_desk.server.settings import ServerSettings
     from hotline_desk.storage.db import describe_url
@@ -129,6 +137,12 @@ def run_server(args: argparse.Namespace) -> int:
         return 2
     url = database_url(args)
     data_dir: Path = getattr(args, "data_dir", None) or default_data_dir()
+    verbose = bool(getattr(args, "verbose", False))
+    access_log = bool(getattr(args, "access_log", False))
+    # The log file first (a no-op when the program set logging up already, as the
+    # frozen HotlineDeskServer does), so that start-up failures are in it too.
+    logsetup.configure(verbose=verbose, file_name=logsetup.SERVER_LOG_FILE_NAME,
+                       folder=data_dir / logsetup.SERVER_LOG_FOLDER)
     try:
         app = create_app(ServerSettings.for_data_dir(data_dir, url))
     except HotlineError as exc:
@@ -144,7 +158,9 @@ def run_server(args: argparse.Namespace) -> int:
         ssl_keyfile=str(args.keyfile) if args.keyfile else None,
         proxy_headers=args.forwarded_allow_ips is not None,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        log_level="info",
+        log_config=logsetup.uvicorn_log_config(access_log=access_log),
+        access_log=access_log,
+        log_level="debug" if verbose else "info",
     )
     return 0
 

@@ -1,5 +1,6 @@
 """``hotline-desk server``: init-demo (第三条: the demo centre 合肥市12345热线), migrate,
-and running the server as a real process on loopback."""
+and running the server as a real process on loopback, with its log file (第三十五条:
+the server's own record of what happened, uvicorn's lines included)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from platform_kit import ServerProcess
 
+from hotline_desk import logsetup
 from hotline_desk.cli import main
 from hotline_desk.paths import resource
 from hotline_desk.storage.db import close_database, open_database, read_transaction
@@ -28,7 +30,12 @@ def _seed(folder: Path) -> Path:
     return folder
 
 
-def test_init_demo_then_run_the_server_and_log_in(tmp_path, capsys):
+def _server_log(data_dir: Path) -> str:
+    return (data_dir / "logs" / logsetup.SERVER_LOG_FILE_NAME).read_text(encoding="utf-8")
+
+
+def test_init_demo_then_run_the_server_and_log_in(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv(logsetup.LOG_DIR_ENV, raising=False)  # the log goes to DIR/logs
     data = tmp_path / "data"
     seed = _seed(tmp_path / "seed")
     assert main(["server", "init-demo", "--data-dir", str(data), "--seed-dir", str(seed)]) == 0
@@ -48,6 +55,14 @@ def test_init_demo_then_run_the_server_and_log_in(tmp_path, capsys):
         token = {"Authorization": f"Bearer {login.json()['token']}"}
         feed = http.get(f"{server.url}/api/v1/kb/changes", headers=token).json()
         assert [c["id"] for c in feed["items"]] == ["KB-CLI-1"]
+    # uvicorn's own start-up and shutdown lines are in the server's log file; the
+    # requests are not (no --access-log).
+    log = _server_log(data)
+    for line in ("Started server process", "Application startup complete",
+                 f"Uvicorn running on {server.url}", "Shutting down",
+                 "Finished server process"):
+        assert f"uvicorn.error: {line}" in log, line
+    assert "/api/v1/health" not in log and "uvicorn.access" not in log
 
 
 def test_init_demo_loads_the_bundled_seed_knowledge_base(tmp_path, capsys):
@@ -117,14 +132,19 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     return certfile, keyfile
 
 
-def test_the_server_speaks_tls_when_given_a_certificate(tmp_path):
-    """第三十五条 网络安全: off loopback the server runs behind TLS."""
+def test_the_server_speaks_tls_when_given_a_certificate(tmp_path, monkeypatch):
+    """第三十五条 网络安全: off loopback the server runs behind TLS; with --access-log
+    every request is in the log file too."""
     import ssl
 
+    monkeypatch.delenv(logsetup.LOG_DIR_ENV, raising=False)
     certfile, keyfile = _self_signed(tmp_path)
     with ServerProcess("--data-dir", str(tmp_path), "--certfile", str(certfile),
-                       "--keyfile", str(keyfile)) as server:
+                       "--keyfile", str(keyfile), "--access-log") as server:
         assert server.url.startswith("https://127.0.0.1:")
         trust = ssl.create_default_context(cafile=str(certfile))
         with httpx.Client(verify=trust, timeout=30) as http:
             assert http.get(f"{server.url}/api/v1/health").json()["status"] == "ok"
+    log = _server_log(tmp_path)
+    assert f"Uvicorn running on {server.url}" in log
+    assert 'uvicorn.access: 127.0.0.1:' in log and '"GET /api/v1/health HTTP/1.1" 200' in log
