@@ -89,6 +89,7 @@ class ErrorCode(LabeledEnum):
     BAD_CREDENTIALS = ("bad_credentials", "用户名或密码错误")
     ACCOUNT_DISABLED = ("account_disabled", "账号已停用，请联系管理员")
     LOGIN_THROTTLED = ("login_throttled", "登录失败次数过多，请稍后再试")
+    PROGRESS_THROTTLED = ("progress_throttled", "查询失败次数过多，请稍后再试")
     TOKEN_INVALID = ("token_invalid", "登录已失效，请重新登录")
     FORBIDDEN = ("forbidden", "当前账号无权进行此操作")
     NOT_FOUND = ("not_found", "未找到相应记录")
@@ -173,7 +174,8 @@ class ForbiddenError(CodedError, AuthError):
 
 
 class ThrottledError(CodedError, AuthError):
-    """Too many failed logins for the account or the client address; see ``retry_after``."""
+    """Too many failed logins (or failed progress look-ups, 第十九条) for the account or the
+    client address; see ``retry_after``."""
 
     default_code = ErrorCode.LOGIN_THROTTLED
 

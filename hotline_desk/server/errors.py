@@ -35,6 +35,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.ACCOUNT_DISABLED: 401,
     ErrorCode.TOKEN_INVALID: 401,
     ErrorCode.LOGIN_THROTTLED: 429,
+    ErrorCode.PROGRESS_THROTTLED: 429,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
@@ -64,7 +65,7 @@ _DESCRIPTIONS = {
     409: "Conflicts with the record's current state or version",
     410: "The cursor is too old: reset and resync from 0",
     422: "The request is invalid",
-    429: "Too many failed logins (`Retry-After`)",
+    429: "Too many failed logins or progress look-ups (`Retry-After`)",
     503: "The database is busy (`Retry-After`)",
 }
 

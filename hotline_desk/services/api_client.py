@@ -123,6 +123,7 @@ _CLASS_BY_CODE: dict[ErrorCode, type[CodedError]] = {
     ErrorCode.ACCOUNT_DISABLED: UnauthorizedError,
     ErrorCode.TOKEN_INVALID: UnauthorizedError,
     ErrorCode.LOGIN_THROTTLED: ThrottledError,
+    ErrorCode.PROGRESS_THROTTLED: ThrottledError,
     ErrorCode.FORBIDDEN: ForbiddenError,
     ErrorCode.NOT_FOUND: NotFoundError,
     ErrorCode.VERSION_CONFLICT: ConflictError,

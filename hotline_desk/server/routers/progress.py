@@ -16,8 +16,9 @@ router = APIRouter(prefix="/progress", tags=["progress"])
 def progress(body: ProgressQuery, request: Request) -> ProgressAnswer:
     """A ticket's state and progress, found by its number plus the requester's phone
     number. A wrong phone and an unknown number both answer 404 `not_found`. Failed
-    queries are throttled per ticket number and per client address like logins (429 with
-    `Retry-After`). No names, no phone, no content beyond a masked summary."""
+    queries are throttled per ticket number and per client address like logins (429
+    `progress_throttled` with `Retry-After`). No names, no phone, no content beyond a
+    masked summary."""
     context = get_context(request)
     settings = context.settings
     return tickets_progress.query(context.db, body, client_address=client_address(request),

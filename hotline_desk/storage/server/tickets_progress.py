@@ -5,7 +5,8 @@ login (``login_throttle.ThrottlePolicy``, the same limits): within the window, a
 number is refused after ``per_account`` failed lookups and a client address after
 ``per_address`` failures, counted in the database across all processes
 (``progress_attempts``), each check and record serialised per number and per address.
-While refused, the lookup is not even made.
+While refused, the lookup is not even made; the refusal has its own code,
+``progress_throttled`` (429, "查询失败次数过多，请稍后再试"), not the login's.
 
 A wrong phone and an unknown number give the same answer (``not_found``), after the same
 work, so the query cannot tell whether a number exists; the phone is compared in constant
@@ -99,7 +100,7 @@ def query(db: peewee.Database, data: ProgressQuery, *, client_address: str, now:
         wait = retry_after(db, ticket_no, client_address, now=now, policy=policy)
         if wait is not None:
             raise ThrottledError(f"too many failed progress queries; retry after {wait} s",
-                                 "查询失败次数过多，请稍后再试", retry_after=wait)
+                                 code=ErrorCode.PROGRESS_THROTTLED, retry_after=wait)
         row = TicketRow.select().where(TicketRow.ticket_no == ticket_no).get_or_none(db)
         given = phone_key(data.phone) or ""
         stored = (row.requester_phone if row is not None else None) or _NO_MATCH

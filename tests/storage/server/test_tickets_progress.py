@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from tickets_kit import PHONE, UNIT, applied, create, event
 
-from hotline_desk.core.protocol import NotFoundError, ProgressQuery, ThrottledError
+from hotline_desk.core.protocol import ErrorCode, NotFoundError, ProgressQuery, ThrottledError
 from hotline_desk.core.vocabulary import Role, TicketState
 from hotline_desk.storage.server import tickets_progress
 from hotline_desk.storage.server.login_throttle import ThrottlePolicy
@@ -54,11 +54,15 @@ def test_guessing_a_ticket_is_throttled_per_number_and_per_address(db, clock, ma
     with pytest.raises(ThrottledError) as caught:  # even the right phone, from anywhere
         _query(db, clock, number, address="192.0.2.1")
     assert 0 < caught.value.retry_after <= 900
+    # Its own code and message: the requester did not try to log in.
+    assert caught.value.code is ErrorCode.PROGRESS_THROTTLED
+    assert caught.value.message_zh == "查询失败次数过多，请稍后再试"
     clock.advance(15 * 60 + 1)
     assert _query(db, clock, number, address="192.0.2.1").ticket_no == number
     for i in range(5):
         with pytest.raises(NotFoundError):
             _query(db, clock, f"AH2026060100{i:04d}", phone="13912345600",
                    address="192.0.2.99")
-    with pytest.raises(ThrottledError):
+    with pytest.raises(ThrottledError) as caught:
         _query(db, clock, number, address="192.0.2.99")
+    assert caught.value.code is ErrorCode.PROGRESS_THROTTLED
