@@ -189,7 +189,8 @@ def test_desk_killed_between_commit_push_and_ack(own_server: ServerProcess, tmp_
     own_server.start()
     cache_dir = tmp_path / "killed-desk"
     child = spawn_desk_child(own_server.url, cache_dir, mode, 40)
-    assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
+    assert child.returncode == -signal.SIGKILL, (
+        child.stdout + child.stderr + "\n--- server log ---\n" + "\n".join(own_server.log))
     op_ids: list[str] = json.loads(child.stdout.strip().splitlines()[-1])
     assert len(op_ids) == 40
     on_server = _on_server(own_server, op_ids)
