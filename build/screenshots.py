@@ -372,7 +372,7 @@ async def scenario(out: Path, server: Server, work: Path) -> list[Path]:
     await start_call(operator, "13600009999")
     lead = await open_desk(server, work / "cache-teamlead1", "teamlead1")
     board = lead.shell.window
-    await until(lambda: board.seats.table.rowCount() >= 2, "seat board")
+    await until(lambda: board.seats.row_count() >= 2, "seat board")
     await until(lambda: bool(board.figures.values), "figures")
     await settle(2.5)
     await shooter.grab("09-lead-board", board)

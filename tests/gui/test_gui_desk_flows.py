@@ -319,7 +319,7 @@ def test_the_lead_sees_both_seats_change_state(desks, server) -> None:
 
     def state_of(username: str) -> str:
         row = board.row_of(username)
-        return board.table.item(row, 2).text() if row >= 0 else ""
+        return board.text(row, 2) if row >= 0 else ""
 
     lead.wait(lambda: state_of("operator1") == "示忙" and state_of("expert1") == "示忙")
     operator.key(Qt.Key.Key_F5)  # 示闲
@@ -328,8 +328,8 @@ def test_the_lead_sees_both_seats_change_state(desks, server) -> None:
     _start_call(operator, "13500004444")
     lead.wait(lambda: state_of("operator1") == "通话中")
     row = board.row_of("operator1")
-    lead.wait(lambda: board.table.item(row, 4).text() not in ("", "—"))
-    assert board.table.item(board.row_of("operator1"), 0).text() == "A-01"
+    lead.wait(lambda: board.text(row, 4) not in ("", "—"))
+    assert board.text(board.row_of("operator1"), 0) == "A-01"
 
 
 # ---------------------------------------------------------------- lose nothing

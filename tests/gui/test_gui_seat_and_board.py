@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from PySide6.QtCore import Qt
+
 from hotline_desk.core.protocol import (
     SeatBoard,
     SeatStatus,
@@ -79,22 +81,41 @@ def test_board_shows_every_seat_with_server_clock_durations(qtbot) -> None:
     ]
     table.set_board(SeatBoard(unchanged=False, version=7, cursor="7-1", server_time=T0 +
                               timedelta(seconds=90), seats=seats))
-    rows = {table.table.item(r, 1).text(): r for r in range(table.table.rowCount())}
+    rows = {table.text(r, 1): r for r in range(table.row_count())}
     assert set(rows) == {"OP1", "OP2", "OP3"}
     assert rows["OP2"] == 2  # offline seats at the bottom
     op1 = rows["OP1"]
-    assert table.table.item(op1, 3).text() == "01:30"
-    assert table.table.item(op1, 4).text() == "02:00"
-    assert "离线" in table.table.item(rows["OP2"], 2).text()
-    assert table.table.item(rows["OP2"], 6).text() == "4"
-    assert table.table.item(rows["OP3"], 5).text() == "班组会议"
-    assert table.table.item(rows["OP2"], 0).font().italic()
+    assert table.text(op1, 3) == "01:30"
+    assert table.text(op1, 4) == "02:00"
+    assert "离线" in table.text(rows["OP2"], 2)
+    assert table.text(rows["OP2"], 6) == "4"
+    assert table.text(rows["OP3"], 5) == "班组会议"
+    assert table.model.index(rows["OP2"], 0).data(Qt.ItemDataRole.FontRole).italic()
     # an "unchanged" answer keeps the rows; time moves on the desk's monotonic clock
     mono[0] += 10
-    table.set_board(SeatBoard(unchanged=True, version=7, cursor="7-2",
-                              server_time=T0 + timedelta(seconds=100)))
-    assert table.table.rowCount() == 3
-    assert table.table.item(op1, 3).text() == "01:40"
+    with qtbot.waitSignal(table.model.dataChanged):  # the durations repaint
+        table.set_board(SeatBoard(unchanged=True, version=7, cursor="7-2",
+                                  server_time=T0 + timedelta(seconds=100)))
+    assert table.row_count() == 3
+    assert table.text(op1, 3) == "01:40"
+
+
+def test_a_floor_of_a_thousand_seats_keeps_the_leads_selection(qtbot) -> None:
+    """A centre's whole floor on one board: 1,000 seats render, a changed board keeps the
+    seat the lead selected (by account, wherever its row moved), and offline seats sink."""
+    table = SeatBoardTable()
+    qtbot.addWidget(table)
+    seats = [_seat(n, f"op{n}", SeatState.READY) for n in range(1, 1001)]
+    table.set_board(SeatBoard(unchanged=False, version=1, cursor="1-1", server_time=T0,
+                              seats=seats))
+    assert table.row_count() == 1000 and "共 1000 个座席" in table.summary.text()
+    table.table.selectRow(table.row_of("op500"))
+    seats[3] = _seat(4, "op4", SeatState.OFFLINE, reported=SeatState.READY)
+    table.set_board(SeatBoard(unchanged=False, version=2, cursor="2-1", server_time=T0,
+                              seats=seats))
+    assert table.row_of("op4") == 999
+    assert table.selected_account() == 500
+    assert table.text(table.row_of("op500"), 1) == "OP500"
 
 
 def test_figures_are_drawn_with_pyqtgraph(qtbot) -> None:

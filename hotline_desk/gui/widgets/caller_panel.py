@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from hotline_desk.gui.style import icon, set_role
 from hotline_desk.gui.widgets.durations import format_local_time
+from hotline_desk.gui.widgets.table_fill import refilled
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +156,17 @@ class CallerPanel(QWidget):
     def show_history(self, rows: Sequence[HistoryRow], warning_zh: str = "",
                      source_zh: str = "") -> None:
         """The caller's prior tickets; ``warning_zh`` is the 第二十条(六) repeat warning."""
-        self.history.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            values = (format_local_time(row.received_at, with_date=True), row.ticket_no,
-                      row.request_type, row.summary, row.state, str(row.same_matter_count))
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c == 3:
-                    item.setToolTip(row.summary)
-                if c == 5 and row.same_matter_count > 1:
-                    item.setForeground(Qt.GlobalColor.darkRed)
-                self.history.setItem(r, c, item)
+        with refilled(self.history, len(rows)):
+            for r, row in enumerate(rows):
+                values = (format_local_time(row.received_at, with_date=True), row.ticket_no,
+                          row.request_type, row.summary, row.state, str(row.same_matter_count))
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c == 3:
+                        item.setToolTip(row.summary)
+                    if c == 5 and row.same_matter_count > 1:
+                        item.setForeground(Qt.GlobalColor.darkRed)
+                    self.history.setItem(r, c, item)
         count = f"共 {len(rows)} 件" if rows else "无历史工单"
         self.history_state.setText(f"{count}{'（' + source_zh + '）' if source_zh else ''}")
         self.repeat_warning.setText(f"⚠ {warning_zh}" if warning_zh else "")

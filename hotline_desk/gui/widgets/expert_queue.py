@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from hotline_desk.core.protocol import TicketOut, TransferOut, TransferReferenceKind, TransferStatus
 from hotline_desk.gui.style import icon, set_role
 from hotline_desk.gui.widgets.durations import format_duration, format_local_time
+from hotline_desk.gui.widgets.table_fill import refilled
 
 HEADERS = ("编号", "类型", "来电/工单", "来电人", "转出座席", "转出时间", "等待", "状态",
            "受理专家")
@@ -190,23 +191,23 @@ class ExpertQueuePanel(QWidget):
         self._items = sorted(items, key=lambda t: (t.status is not TransferStatus.QUEUED,
                                                    t.created_at))
         self._now = now
-        self.table.setRowCount(len(self._items))
-        for r, item in enumerate(self._items):
-            waited = max(0.0, (now - item.created_at).total_seconds()) if now is not None \
-                else None
-            values = (str(item.id), item.reference_kind.label, reference_text(item),
-                      item.caller_phone or item.caller_name or "—", item.created_by,
-                      format_local_time(item.created_at, with_date=True),
-                      format_duration(waited) if item.status is TransferStatus.QUEUED else "",
-                      item.status.label, item.accepted_by or "")
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setData(Qt.ItemDataRole.UserRole, item.id)
-                if item.status is TransferStatus.QUEUED:
-                    font = cell.font()
-                    font.setBold(True)
-                    cell.setFont(font)
-                self.table.setItem(r, c, cell)
+        with refilled(self.table, len(self._items)):
+            for r, item in enumerate(self._items):
+                waited = max(0.0, (now - item.created_at).total_seconds()) if now is not None \
+                    else None
+                values = (str(item.id), item.reference_kind.label, reference_text(item),
+                          item.caller_phone or item.caller_name or "—", item.created_by,
+                          format_local_time(item.created_at, with_date=True),
+                          format_duration(waited) if item.status is TransferStatus.QUEUED else "",
+                          item.status.label, item.accepted_by or "")
+                for c, value in enumerate(values):
+                    cell = QTableWidgetItem(value)
+                    cell.setData(Qt.ItemDataRole.UserRole, item.id)
+                    if item.status is TransferStatus.QUEUED:
+                        font = cell.font()
+                        font.setBold(True)
+                        cell.setFont(font)
+                    self.table.setItem(r, c, cell)
         queued = sum(1 for t in self._items if t.status is TransferStatus.QUEUED)
         mine = sum(1 for t in self._items
                    if t.status is TransferStatus.ACCEPTED and t.accepted_by == self._me)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from hotline_desk.gui.style import icon
 from hotline_desk.gui.widgets.durations import format_local_time
+from hotline_desk.gui.widgets.table_fill import refilled
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +78,17 @@ class RecentRecordsPanel(QWidget):
 
     def set_rows(self, rows: Sequence[RecordRow]) -> None:
         self._rows = list(rows)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            number = row.number + ("（暂编）" if row.provisional else "")
-            values = (number, row.kind, row.summary, row.state, row.sync,
-                      format_local_time(row.created_at, with_date=True))
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c == 2:
-                    item.setToolTip(row.summary)
-                if c == 4 and row.sync != "已同步":
-                    item.setForeground(QBrush(QColor("#b3261e" if row.sync == "被退回"
-                                                     else "#a15c00")))
-                self.table.setItem(r, c, item)
+        with refilled(self.table, len(rows)):
+            for r, row in enumerate(rows):
+                number = row.number + ("（暂编）" if row.provisional else "")
+                values = (number, row.kind, row.summary, row.state, row.sync,
+                          format_local_time(row.created_at, with_date=True))
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c == 2:
+                        item.setToolTip(row.summary)
+                    if c == 4 and row.sync != "已同步":
+                        item.setForeground(QBrush(QColor("#b3261e" if row.sync == "被退回"
+                                                         else "#a15c00")))
+                    self.table.setItem(r, c, item)
         self.title.setText(f"本机最近记录（{len(rows)}）")

@@ -4,6 +4,13 @@ Rendered from the protocol's ``SeatBoard``. Durations (time in state, current
 call) are measured against the *server's* clock: the board carries the server
 time of the read, and the widget adds the time elapsed on its own monotonic
 clock since then, so a desk with a wrong wall clock still shows true durations.
+
+A centre has hundreds to a thousand seats, and the durations tick every second:
+the board is a model (:class:`SeatBoardModel`) behind a ``QTableView``, so a new
+board is one model reset and a tick is one ``dataChanged`` for the two duration
+columns — the view paints only the rows on screen. (A ``QTableWidget`` whose
+columns resize to their contents re-measured every row for every cell changed:
+two minutes per board of 1,000 seats.)
 """
 
 from __future__ import annotations
@@ -12,14 +19,13 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +38,9 @@ from hotline_desk.gui.widgets.durations import format_duration, format_local_tim
 SEAT_ROLES: frozenset[Role] = frozenset({Role.OPERATOR, Role.EXPERT})
 
 HEADERS = ("座席", "姓名", "状态", "状态时长", "通话时长", "示忙原因", "待同步", "最后心跳")
+#: Column widths in characters (the name column stretches).
+WIDTHS = (8, 0, 14, 8, 8, 10, 6, 9)
+STATE_COL, IN_STATE_COL, CALL_COL, OUTBOX_COL = 2, 3, 4, 6
 
 STATE_COLOURS: dict[SeatState, str] = {
     SeatState.READY: "#e3f4e6",
@@ -41,6 +50,106 @@ STATE_COLOURS: dict[SeatState, str] = {
     SeatState.BREAK: "#fff6db",
     SeatState.OFFLINE: "#d9d9d9",
 }
+_BACKGROUNDS = {state: QBrush(QColor(colour)) for state, colour in STATE_COLOURS.items()}
+_WHITE = QBrush(QColor("#ffffff"))
+_OFFLINE_TEXT = QBrush(QColor("#7a1f1f"))
+_OUTBOX_TEXT = QBrush(QColor("#a15c00"))
+_OFFLINE_ORDER = {SeatState.OFFLINE: 1}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def state_text(seat: SeatStatus) -> str:
+    if seat.state is SeatState.OFFLINE and seat.reported_state is not SeatState.OFFLINE:
+        return f"离线（最后为{seat.reported_state.label}）"
+    return seat.state.label
+
+
+def board_rows(seats: Sequence[SeatStatus]) -> list[SeatStatus]:
+    """The seats the board lists, in its order: online first, then by seat label."""
+    listed = [seat for seat in seats if seat.role in SEAT_ROLES]
+    return sorted(listed, key=lambda s: (_OFFLINE_ORDER.get(s.state, 0),
+                                         s.seat_label or s.username, s.account_id))
+
+
+class SeatBoardModel(QAbstractTableModel):
+    """The seats as table rows; durations computed at paint time from ``now()``."""
+
+    def __init__(self, now: Callable[[], datetime | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._now = now
+        self.seats: list[SeatStatus] = []
+
+    def set_seats(self, seats: list[SeatStatus]) -> None:
+        self.beginResetModel()
+        self.seats = seats
+        self.endResetModel()
+
+    def tick(self) -> None:
+        """The durations moved on: repaint their two columns (visible rows only)."""
+        if self.seats:
+            self.dataChanged.emit(self.index(0, IN_STATE_COL),
+                                  self.index(len(self.seats) - 1, CALL_COL),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.seats)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(HEADERS)):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.seats):
+            return None
+        seat = self.seats[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(seat, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _BACKGROUNDS.get(seat.state, _WHITE)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if seat.state is SeatState.OFFLINE:
+                return _OFFLINE_TEXT
+            if column == OUTBOX_COL and seat.outbox_depth:
+                return _OUTBOX_TEXT
+            return None
+        if role == Qt.ItemDataRole.FontRole and seat.state is SeatState.OFFLINE:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.UserRole:
+            return seat.account_id
+        return None
+
+    def text(self, seat: SeatStatus, column: int) -> str:
+        if column == 0:
+            return seat.seat_label or "—"
+        if column == 1:
+            return seat.display_name
+        if column == STATE_COL:
+            return state_text(seat)
+        if column in (IN_STATE_COL, CALL_COL):
+            now = self._now()
+            if now is None:
+                return ""
+            if column == IN_STATE_COL:
+                return format_duration((now - seat.state_since).total_seconds())
+            if seat.call_started_at is not None and seat.state is SeatState.ON_CALL:
+                return format_duration((now - seat.call_started_at).total_seconds())
+            return ""
+        if column == 5:
+            return seat.reason or ""
+        if column == OUTBOX_COL:
+            return str(seat.outbox_depth)
+        return format_local_time(seat.last_seen_at)
 
 
 class SeatBoardTable(QWidget):
@@ -48,7 +157,6 @@ class SeatBoardTable(QWidget):
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self._monotonic = monotonic
-        self._seats: list[SeatStatus] = []
         self._rendered_version: int | None = None
         self._server_time: datetime | None = None
         self._read_at = 0.0
@@ -56,14 +164,21 @@ class SeatBoardTable(QWidget):
         self.title.setObjectName("sectionTitle")
         self.summary = QLabel(self)
         self.summary.setObjectName("seatSummary")
-        self.table = QTableWidget(0, len(HEADERS), self)
+        self.model = SeatBoardModel(self.server_now, self)
+        self.table = QTableView(self)
         self.table.setObjectName("seatTable")
-        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        char = self.fontMetrics().horizontalAdvance("中")
+        for column, chars in enumerate(WIDTHS):
+            if chars:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, char * chars + 12)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,7 +187,7 @@ class SeatBoardTable(QWidget):
         layout.addWidget(self.table, 1)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._refresh_durations)
+        self._tick.timeout.connect(self.model.tick)
         self._tick.start()
 
     def set_board(self, board: SeatBoard) -> None:
@@ -81,64 +196,44 @@ class SeatBoardTable(QWidget):
         self._server_time = board.server_time
         self._read_at = self._monotonic()
         if board.unchanged and board.version == self._rendered_version:
-            self._refresh_durations()
+            self.model.tick()
             return
         self._rendered_version = board.version
-        order = {SeatState.OFFLINE: 1}
-        seats = [seat for seat in board.seats if seat.role in SEAT_ROLES]
-        self._seats = sorted(seats, key=lambda s: (order.get(s.state, 0),
-                                                   s.seat_label or s.username))
-        self.table.setRowCount(len(self._seats))
-        for r, seat in enumerate(self._seats):
-            state_text = seat.state.label
-            if seat.state is SeatState.OFFLINE and seat.reported_state is not SeatState.OFFLINE:
-                state_text = f"离线（最后为{seat.reported_state.label}）"
-            values = (seat.seat_label or "—", seat.display_name, state_text, "", "",
-                      seat.reason or "", str(seat.outbox_depth),
-                      format_local_time(seat.last_seen_at))
-            colour = QBrush(QColor(STATE_COLOURS.get(seat.state, "#ffffff")))
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setBackground(colour)
-                if seat.state is SeatState.OFFLINE:
-                    item.setForeground(QBrush(QColor("#7a1f1f")))
-                    font = item.font()
-                    font.setItalic(True)
-                    item.setFont(font)
-                if c == 6 and seat.outbox_depth:
-                    item.setForeground(QBrush(QColor("#a15c00")))
-                item.setData(Qt.ItemDataRole.UserRole, seat.account_id)
-                self.table.setItem(r, c, item)
+        selected = self.selected_account()
+        self.model.set_seats(board_rows(board.seats))
+        if selected is not None:  # the lead's selection survives the refresh
+            row = next((r for r, s in enumerate(self.model.seats) if s.account_id == selected),
+                       -1)
+            if row >= 0:
+                self.table.selectRow(row)
         counts: dict[SeatState, int] = {}
-        for seat in self._seats:
+        for seat in self.model.seats:
             counts[seat.state] = counts.get(seat.state, 0) + 1
         parts = [f"{state.label} {counts[state]}" for state in SeatState if counts.get(state)]
-        self.summary.setText(f"共 {len(self._seats)} 个座席：" + "，".join(parts)
-                             if self._seats else "暂无座席上线")
-        self._refresh_durations()
+        self.summary.setText(f"共 {len(self.model.seats)} 个座席：" + "，".join(parts)
+                             if self.model.seats else "暂无座席上线")
+
+    def selected_account(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.model.seats):
+            return None
+        return self.model.seats[rows[0].row()].account_id
 
     def server_now(self) -> datetime | None:
         if self._server_time is None:
             return None
         return self._server_time + timedelta(seconds=self._monotonic() - self._read_at)
 
-    def _refresh_durations(self) -> None:
-        now = self.server_now()
-        if now is None:
-            return
-        for r, seat in enumerate(self._seats):
-            in_state = (now - seat.state_since).total_seconds()
-            call = ((now - seat.call_started_at).total_seconds()
-                    if seat.call_started_at is not None and seat.state is SeatState.ON_CALL
-                    else None)
-            for c, text in ((3, format_duration(in_state)), (4, format_duration(call)
-                                                             if call is not None else "")):
-                item = self.table.item(r, c)
-                if item is not None and item.text() != text:
-                    item.setText(text)
+    def text(self, row: int, column: int) -> str:
+        """What the board shows in a cell (for tests and screen readers)."""
+        value = self.model.index(row, column).data()
+        return value if isinstance(value, str) else ""
+
+    def row_count(self) -> int:
+        return self.model.rowCount()
 
     def seats(self) -> Sequence[SeatStatus]:
-        return list(self._seats)
+        return list(self.model.seats)
 
     def row_of(self, username: str) -> int:
-        return next((r for r, s in enumerate(self._seats) if s.username == username), -1)
+        return next((r for r, s in enumerate(self.model.seats) if s.username == username), -1)

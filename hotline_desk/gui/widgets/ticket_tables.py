@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hotline_desk.core.protocol import TicketOut, TransferOut, TransferStatus
 from hotline_desk.gui.widgets.durations import format_duration, format_local_time
 from hotline_desk.gui.widgets.expert_queue import reference_text
+from hotline_desk.gui.widgets.table_fill import refilled
 
 WATCH_HEADERS = ("工单编号", "类型", "承办单位", "状态", "办结期限", "超期", "督办原因")
 TRANSFER_HEADERS = ("编号", "来电/工单", "转出座席", "等待/处理", "状态", "受理专家")
@@ -68,23 +69,23 @@ class WatchTable(_Titled):
     def set_tickets(self, tickets: Sequence[TicketOut]) -> None:
         rows = sorted(tickets, key=lambda t: (not t.overdue, t.deadlines.completion_due
                                               if t.deadlines else t.received_at.date()))
-        self.table.setRowCount(len(rows))
-        for r, ticket in enumerate(rows):
-            due = ticket.deadlines.completion_due.isoformat() if ticket.deadlines else "—"
-            if ticket.deadlines is not None and ticket.deadlines.provisional:
-                due += "（暂定）"
-            reasons = "；".join(s.reason_zh for s in ticket.supervision)
-            values = (ticket.ticket_no,
-                      ticket.request_type.label if ticket.request_type else ticket.kind.label,
-                      ticket.lead_unit or "—", ticket.state.label, due,
-                      "超期" if ticket.overdue else "", reasons)
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if ticket.overdue:
-                    item.setForeground(QBrush(QColor("#b3261e")))
-                if c == 6:
-                    item.setToolTip(reasons)
-                self.table.setItem(r, c, item)
+        with refilled(self.table, len(rows)):
+            for r, ticket in enumerate(rows):
+                due = ticket.deadlines.completion_due.isoformat() if ticket.deadlines else "—"
+                if ticket.deadlines is not None and ticket.deadlines.provisional:
+                    due += "（暂定）"
+                reasons = "；".join(s.reason_zh for s in ticket.supervision)
+                values = (ticket.ticket_no,
+                          ticket.request_type.label if ticket.request_type else ticket.kind.label,
+                          ticket.lead_unit or "—", ticket.state.label, due,
+                          "超期" if ticket.overdue else "", reasons)
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if ticket.overdue:
+                        item.setForeground(QBrush(QColor("#b3261e")))
+                    if c == 6:
+                        item.setToolTip(reasons)
+                    self.table.setItem(r, c, item)
         self.table.resizeRowsToContents()
         self._set_count(len(rows))
 
@@ -97,18 +98,19 @@ class TransferTable(_Titled):
     def set_transfers(self, items: Sequence[TransferOut], now: datetime | None) -> None:
         active = [t for t in items
                   if t.status in (TransferStatus.QUEUED, TransferStatus.ACCEPTED)]
-        self.table.setRowCount(len(active))
-        for r, item in enumerate(sorted(active, key=lambda t: t.created_at)):
-            since = item.accepted_at if item.status is TransferStatus.ACCEPTED else item.created_at
-            waited = max(0.0, (now - since).total_seconds()) if now is not None and since \
-                else None
-            values = (str(item.id), reference_text(item),
-                      item.created_by, format_duration(waited), item.status.label,
-                      item.accepted_by or "")
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(item.note)
-                self.table.setItem(r, c, cell)
+        with refilled(self.table, len(active)):
+            for r, item in enumerate(sorted(active, key=lambda t: t.created_at)):
+                since = (item.accepted_at if item.status is TransferStatus.ACCEPTED
+                         else item.created_at)
+                waited = max(0.0, (now - since).total_seconds()) if now is not None and since \
+                    else None
+                values = (str(item.id), reference_text(item),
+                          item.created_by, format_duration(waited), item.status.label,
+                          item.accepted_by or "")
+                for c, value in enumerate(values):
+                    cell = QTableWidgetItem(value)
+                    cell.setToolTip(item.note)
+                    self.table.setItem(r, c, cell)
         self._set_count(len(active))
         if not active:
             self.table.setToolTip(f"队列为空（{format_local_time(now)}）")
