@@ -167,6 +167,9 @@ class SyncEngine:
             self._on_skew(self._api.skew_seconds)
         self._flush_wake.set()
         self._pull_wake.set()
+        # the pending count is shown from the start (offline too, and after a salvage),
+        # not only once the first push attempt has ended
+        self.notify_counts()
         loops: list[Coroutine[Any, Any, None]] = [self._flush_loop(), self._pull_loop()]
         if self._seat is not None:
             loops.append(self._heartbeat_loop())
@@ -190,15 +193,25 @@ class SyncEngine:
 
     def notify_saved(self) -> None:
         """Something was saved: refresh the counts and push soon (unless backing off)."""
-        task = asyncio.get_running_loop().create_task(self._after_save())
+        self._side_task(self._after_save())
+
+    def notify_counts(self) -> None:
+        """Refresh the pending and rejected counts soon (in the background)."""
+        self._side_task(self._refresh_counts_logged())
+
+    def _side_task(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
         self._side_tasks.add(task)  # keep a reference until it is done
         task.add_done_callback(self._side_tasks.discard)
 
-    async def _after_save(self) -> None:
+    async def _refresh_counts_logged(self) -> None:
         try:
             await self.refresh_counts()
         except HotlineError as exc:
             log.warning("outbox count unavailable: %s", exc.message)
+
+    async def _after_save(self) -> None:
+        await self._refresh_counts_logged()
         if self._failures == 0:
             self._flush_wake.set()
 

@@ -243,7 +243,11 @@ def test_corrupted_cache_is_moved_aside_outbox_salvaged_rest_resynced(
             async with desk(shared_server.url, cache, pull=False) as d:
                 assert len(d.knowledge) == 0  # the KB is not salvaged: it is resynced
                 d.engine.start()
-                await eventually(lambda: d.engine.status.outbox_depth == 0 and
+                # the salvaged operations are counted at start, not only after a push
+                await eventually(lambda: d.engine.status.outbox_depth == 12
+                                 or d.engine.last_flush is not None, what="counted")
+                await eventually(lambda: d.engine.last_flush is not None and
+                                 d.engine.status.outbox_depth == 0 and
                                  d.engine.last_kb_pull is not None, timeout=60,
                                  what="salvaged outbox sent and KB resynced")
                 notice = d.engine.status.notice_zh or ""
