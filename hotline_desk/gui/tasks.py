@@ -24,6 +24,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from hotline_desk.core.errors import HotlineError
@@ -87,6 +88,13 @@ class TaskRunner(QObject):
 
         def finished(done: asyncio.Task[T]) -> None:
             self._tasks.discard(done)
+            if not shiboken6.isValid(self):
+                # the window that started it is gone (logout, quit): nothing to render
+                # into, and emitting from a deleted QObject raises
+                if not done.cancelled() and done.exception() is not None:
+                    log.info("%s ended after its window closed: %s", what_zh,
+                             done.exception())
+                return
             self.busy_changed.emit(len(self._tasks))
             if done.cancelled():
                 return

@@ -64,6 +64,38 @@ def test_a_bug_is_logged_and_shown_generically_never_raised(qtbot, qloop, caplog
     assert any("读取记录 failed" in r.getMessage() for r in caplog.records)
 
 
+def test_a_task_ending_after_its_window_closed_is_dropped_quietly(qtbot, qloop) -> None:
+    """Logging out closes the window while a poll is still on the network: its answer
+    (or its failure) has nowhere to go and must not raise into the event loop."""
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    runner = TaskRunner(window)
+    rendered: list[object] = []
+    errors: list[dict] = []
+    qloop.set_exception_handler(lambda loop, context: errors.append(context))
+    gate = asyncio.Event()
+
+    async def poll(fail: bool) -> int:
+        await gate.wait()
+        if fail:
+            raise NetworkError("connection refused", "无法连接服务器")
+        return 7
+
+    done = [runner.spawn(poll(fail), on_done=rendered.append, on_error=rendered.append)
+            for fail in (False, True)]
+    after: list[int] = []
+    for task in done:  # runs after the runner's own done callback (added first)
+        assert task is not None
+        task.add_done_callback(lambda _: after.append(1))
+    shiboken6.delete(window)  # the window and its runner are gone
+    gate.set()
+    qtbot.waitUntil(lambda: len(after) == 2)
+    assert rendered == [] and errors == []
+    qloop.set_exception_handler(None)
+
+
 def test_cancel_all_cancels_pending_tasks(qtbot, qloop) -> None:
     runner = TaskRunner()
     never = asyncio.Event()

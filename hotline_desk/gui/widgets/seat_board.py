@@ -38,8 +38,10 @@ from hotline_desk.gui.widgets.durations import format_duration, format_local_tim
 SEAT_ROLES: frozenset[Role] = frozenset({Role.OPERATOR, Role.EXPERT})
 
 HEADERS = ("座席", "姓名", "状态", "状态时长", "通话时长", "示忙原因", "待同步", "最后心跳")
-#: Column widths in characters (the name column stretches).
-WIDTHS = (8, 0, 14, 8, 8, 10, 6, 9)
+#: A typical widest text of each column, for its initial width (the name column
+#: stretches; the lead can still drag any column wider).
+WIDTH_SAMPLES = ("A-0000", "", "离线（最后为示忙）", "00:00:00", "00:00:00", "培训学习",
+                 "待同步", "00:00:00")
 STATE_COL, IN_STATE_COL, CALL_COL, OUTBOX_COL = 2, 3, 4, 6
 
 STATE_COLOURS: dict[SeatState, str] = {
@@ -174,11 +176,12 @@ class SeatBoardTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        char = self.fontMetrics().horizontalAdvance("中")
-        for column, chars in enumerate(WIDTHS):
-            if chars:
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(WIDTH_SAMPLES):
+            if sample:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, char * chars + 12)
+                header.resizeSection(column, max(metrics.horizontalAdvance(sample),
+                                                 metrics.horizontalAdvance(HEADERS[column])) + 24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
