@@ -100,17 +100,6 @@ def test_load_refuses_a_bad_file_in_chinese(
     assert not (tmp_path / "data" / "calendar").exists()
 
 
-def test_load_warns_when_official_data_covers_the_year(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
-) -> None:
-    file = tmp_path / "h2026.json"
-    file.write_text(json.dumps({"year": 2026, "issued_by": "国务院办公厅", "notice": "重复导入",
-                                "holidays": [{"date": "2026-01-01", "name": "元旦"}]}),
-                    encoding="utf-8")
-    assert main(["calendar", "load", str(file), "--data-dir", str(tmp_path)]) == 0
-    assert "本文件不生效" in capsys.readouterr().out
-
-
 def test_the_default_data_dir_is_the_local_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -183,7 +172,7 @@ def test_load_without_a_data_dir_names_the_servers_folder(
     assert f"(default {server_folder})" in out
 
 
-def test_a_file_that_does_not_apply_announces_no_recompute(
+def test_load_warns_when_official_data_covers_the_year(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     file = tmp_path / "h2026.json"
