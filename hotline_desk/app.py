@@ -125,7 +125,7 @@ class Desk:
         knowledge = KnowledgeService(cache, api=api)
         reference = ReferenceService(cache, api)
         seat = SeatService(api, seat_label=options.seat_label)
-        sync = SyncEngine(api, cache, knowledge, seat)
+        sync = SyncEngine(api, cache, knowledge, seat, reference=reference)
         calls = CallService(cache, api)
         tickets = TicketService(cache, knowledge, reference)
         tickets.add_listener(lambda _saved: sync.notify_saved())

@@ -5,6 +5,7 @@
                         [--access-log]
     hotline-desk server init-demo [--data-dir DIR] [--database URL]
     hotline-desk server migrate [--data-dir DIR] [--database URL]
+    hotline-desk server reference load FILE [--name NAME] [--data-dir DIR] [--database URL]
 
 The database defaults to SQLite in the data directory (``DIR/server.db``); give
 ``--database postgresql://user:pass@host/name`` to share one PostgreSQL database
@@ -80,6 +81,25 @@ def register(sub: Any) -> None:
     migrate = actions.add_parser("migrate", help="升级服务器数据库结构")
     add_database_options(migrate, sub=True)
     migrate.set_defaults(func=run_migrate)
+
+    reference = actions.add_parser(
+        "reference", help="发布不予受理告知口径、紧急及公共事业服务热线（第十条、第十二条(三)）")
+    reference.set_defaults(func=lambda _args: _usage(reference))
+    reference_actions = reference.add_subparsers(title="reference commands", metavar="ACTION")
+    load = reference_actions.add_parser(
+        "load", help="校验并发布一个参考资料文件，各座席下次同步时更新（版本号须大于已发布的）")
+    add_database_options(load, sub=True)
+    load.add_argument("file", type=Path, metavar="FILE",
+                      help="e.g. non_acceptance.json or emergency_lines.json")
+    load.add_argument("--name", default=None, metavar="NAME",
+                      help="non_acceptance | emergency_lines (default: from the file's name "
+                           "or content)")
+    load.set_defaults(func=run_reference_load)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
 
 
 def database_url(args: argparse.Namespace) -> str:
@@ -199,4 +219,41 @@ def run_migrate(args: argparse.Namespace) -> int:
         return fail(exc)
     done = "、".join(str(v) for v in applied) if applied else "无"
     print(f"数据库结构版本 {version}（本次执行的升级：{done}）")
+    return 0
+
+
+def run_reference_load(args: argparse.Namespace) -> int:
+    """Publish a refusal-scripts or emergency-lines file, as an admin would over the API
+    (validated by the core parsers, version above the published one, audited)."""
+    from datetime import UTC, datetime
+
+    from hotline_desk.core.errors import DataFormatError
+    from hotline_desk.core.protocol import ReferenceName
+    from hotline_desk.storage.db import write_transaction
+    from hotline_desk.storage.migrations import require_current
+    from hotline_desk.storage.server import refdata
+    from hotline_desk.storage.server.audit import Actor
+
+    actor = Actor.system("cli:reference-load")  # who published, in the audit log
+    try:
+        text = refdata.read_document_file(args.file)
+        if args.name is None:
+            name = refdata.name_of_file(args.file, text)
+        else:
+            try:
+                name = ReferenceName(args.name)
+            except ValueError:
+                choices = "、".join(f"{n.value}（{n.label}）" for n in ReferenceName)
+                raise DataFormatError(f"unknown reference document {args.name!r}",
+                                      f"未知的参考资料名称「{args.name}」，可选：{choices}"
+                                      ) from None
+        with opened_database(args) as db:
+            require_current(db)  # an old schema: say "migrate first", not "database error"
+            with write_transaction(db):
+                published = refdata.publish(db, name, text, actor=actor,
+                                            now=datetime.now(UTC))
+    except HotlineError as exc:
+        return fail(exc)
+    print(f"已发布{published.name.label}（{published.name.value}）版本 {published.version}；"
+          "各座席下次同步时更新")
     return 0

@@ -6,10 +6,13 @@ The day of receipt is not counted: N working days from a ticket received on day 
 - first contact with the requester: 1 working day (第十五条);
 - return request for a ticket outside the unit's remit: 2 working days (第十六条);
 - completion: consultation 3, every other type 10 working days (第十七条(一)(二)); a legal
-  deadline overrides (第十七条(三)) — :class:`LegalLimit`;
+  deadline overrides, with progress reports still due (第十七条(三)) —
+  ``core.legal_deadline`` (``apply_legal_deadline``);
 - extension (第十八条): applied for before the completion deadline, with a reason; each
   no longer than the first completion limit; at most 2 unless special circumstances are
-  approved — :func:`apply_extension`, which raises :class:`RuleViolation` otherwise.
+  approved — :func:`apply_extension`, which raises :class:`RuleViolation` otherwise, and
+  always once a legal deadline governs the ticket (the decision is explained in
+  ``core.legal_deadline``).
 
 A deadline is the instant 24:00 of its day, i.e. 00:00 of the next day: a ticket is on
 time while ``now < deadline``.
@@ -20,11 +23,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hotline_desk.core.errors import DataFormatError, RuleViolation
 from hotline_desk.core.vocabulary import RequestType
 from hotline_desk.core.workdays import DaySource, WorkCalendar, weakest
+
+if TYPE_CHECKING:  # legal_deadline builds on this module
+    from hotline_desk.core.legal_deadline import LegalDeadline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -84,31 +91,6 @@ def due_after(calendar: WorkCalendar, start: date, working_days: int) -> DueDate
 
 
 @dataclass(frozen=True, slots=True)
-class LegalLimit:
-    """A completion limit set by law, regulation or rules (第十七条(三)).
-
-    ``calendar_days``: the law counts natural days, not working days; the period then
-    ends on the next working day if its last day is a day off (民法典第二百零三条).
-    """
-
-    days: int
-    basis: str
-    calendar_days: bool = False
-
-    def __post_init__(self) -> None:
-        problems = []
-        if self.days < 1:
-            problems.append(("legal_limit", "days", "法定办理时限必须是正整数"))
-        if not self.basis.strip():
-            problems.append(("legal_limit", "basis", "请填写法定时限的法律法规依据"))
-        if problems:
-            raise DataFormatError("invalid legal limit", "法定办理时限填写有误", problems)
-
-    def unit_zh(self) -> str:
-        return "日" if self.calendar_days else "个工作日"
-
-
-@dataclass(frozen=True, slots=True)
 class Extension:
     """One granted extension (第十八条)."""
 
@@ -122,20 +104,31 @@ class Extension:
 
 @dataclass(frozen=True, slots=True)
 class TicketDeadlines:
-    """Every deadline of one dispatched ticket."""
+    """Every deadline of one dispatched ticket.
+
+    With a legal deadline (第十七条(三), ``core.legal_deadline``): ``completion`` is the
+    law's, ``regular_completion`` the 第十七条(一)(二) deadline it replaced, and
+    ``progress_report`` when the next progress report is due (``None``: none is due).
+    """
 
     received_at: datetime
     request_type: RequestType
     first_contact: DueDate  # 第十五条
     return_request: DueDate  # 第十六条
-    completion: DueDate  # 第十七条; moved by each extension
+    completion: DueDate  # 第十七条; moved by each extension, replaced by a legal deadline
     completion_limit_days: int  # the first completion limit (第十八条 caps extensions by it)
-    legal_limit: LegalLimit | None = None
     extensions: tuple[Extension, ...] = ()
+    legal: LegalDeadline | None = None  # 第十七条(三)
+    regular_completion: DueDate | None = None  # set with ``legal``: what it replaced
+    progress_report: DueDate | None = None  # 第十七条(三): the next progress report
+    progress_reported_at: datetime | None = None  # the latest progress report
 
     @property
     def original_completion(self) -> DueDate:
-        return self.extensions[0].previous if self.extensions else self.completion
+        """The first 第十七条 completion deadline (before extensions and a legal one)."""
+        if self.extensions:
+            return self.extensions[0].previous
+        return self.regular_completion or self.completion
 
     @property
     def provisional(self) -> bool:
@@ -146,41 +139,26 @@ class TicketDeadlines:
         return weakest(due.source for due in self._all())
 
     def _all(self) -> tuple[DueDate, ...]:
-        return (self.first_contact, self.return_request, self.completion)
-
-
-def _advance(
-    calendar: WorkCalendar, start: date, days: int, legal: LegalLimit | None,
-) -> DueDate:
-    if legal is None or not legal.calendar_days:
-        return due_after(calendar, start, days)
-    last = start + timedelta(days=days)
-    info = calendar.day(last)
-    if info.workday:
-        return DueDate.on(last, info.source)
-    # the last day is a day off: the period ends on the next working day (民法典第二百零三条)
-    shifted = calendar.add_workdays(last, 1)
-    return DueDate.on(shifted.day, weakest((info.source, shifted.source)))
+        progress = () if self.progress_report is None else (self.progress_report,)
+        return (self.first_contact, self.return_request, self.completion, *progress)
 
 
 def ticket_deadlines(
     calendar: WorkCalendar,
     received_at: datetime,
     request_type: RequestType,
-    legal_limit: LegalLimit | None = None,
 ) -> TicketDeadlines:
     """First-contact, return-request and completion deadlines of a ticket received at
     ``received_at`` (aware datetime; its Asia/Shanghai day is not counted)."""
     received = local_date(received_at)
-    limit = legal_limit.days if legal_limit is not None else completion_limit(request_type)
+    limit = completion_limit(request_type)
     return TicketDeadlines(
         received_at=received_at,
         request_type=request_type,
         first_contact=due_after(calendar, received, FIRST_CONTACT_DAYS),
         return_request=due_after(calendar, received, RETURN_REQUEST_DAYS),
-        completion=_advance(calendar, received, limit, legal_limit),
+        completion=due_after(calendar, received, limit),
         completion_limit_days=limit,
-        legal_limit=legal_limit,
     )
 
 
@@ -195,14 +173,23 @@ def apply_extension(
 ) -> TicketDeadlines:
     """Grant an extension of ``days`` (第十八条) and return the moved deadlines.
 
-    The new completion deadline is ``days`` (working, or natural under a natural-day legal
-    limit) after the current one. Raises :class:`RuleViolation` — with the reason in
-    Chinese, citing 第十八条 — when the application comes at or after the current
-    deadline, has no reason, is longer than the first completion limit, or would be a
-    third (or later) extension without ``special_approval`` recorded.
+    The new completion deadline is ``days`` working days after the current one. Raises
+    :class:`RuleViolation` — with the reason in Chinese, citing 第十八条 — when the
+    application comes at or after the current deadline, has no reason, is longer than the
+    first completion limit, or would be a third (or later) extension without
+    ``special_approval`` recorded; and whenever a legal deadline governs the ticket
+    (第十七条(三): the law's period is not the hotline's to extend — see
+    ``core.legal_deadline``).
     """
     current = deadlines.completion
-    unit = deadlines.legal_limit.unit_zh() if deadlines.legal_limit else "个工作日"
+    unit = "个工作日"  # the unit of the first completion limit (第十七条(一)(二))
+    if deadlines.legal is not None:
+        raise RuleViolation(
+            "extension of a ticket with a legal deadline",
+            f"本工单适用法定期限（{deadlines.legal.basis_zh}，{deadlines.legal.term_zh}），"
+            f"依据第十七条(三)从其规定，不适用第十八条延期；法律法规允许延长期限的，"
+            f"请按其规定重新登记法定期限",
+        )
     if days < 1:
         raise RuleViolation(f"extension of {days} days", "延期天数必须是正整数")
     if not reason.strip():
@@ -230,6 +217,6 @@ def apply_extension(
             f"依据第十八条，无特殊情况延期申请不得超过{MAX_EXTENSIONS}次；本工单已延期"
             f"{len(deadlines.extensions)}次，如确有特殊情况须经批准并登记后再申请",
         )
-    moved = _advance(calendar, current.date, days, deadlines.legal_limit)
+    moved = due_after(calendar, current.date, days)
     extension = Extension(applied_at, days, reason.strip(), special_approval, current, moved)
     return replace(deadlines, completion=moved, extensions=(*deadlines.extensions, extension))

@@ -240,6 +240,22 @@ Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 USERNAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]{2,31}$"
 KB_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+CALL_ID_PATTERN: Final = (
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _lower_or_none(value: str | None) -> str | None:
+    return value.lower() if value else None
+
+
+CallId = Annotated[
+    str | None,
+    Field(default=None, pattern=CALL_ID_PATTERN,
+          description="the desk's id of the call (a UUIDv7 chosen when the call starts); "
+                      "every record one call ends in carries it; absent from older desks"),
+    AfterValidator(_lower_or_none),
+]
+"""The call a record belongs to (lower-case UUID text), or ``None``."""
 
 
 def _phone_or_none(value: str | None) -> str | None:
@@ -800,6 +816,7 @@ class TransferCreate(WireModel):
     note: Annotated[Text, Field(min_length=1, max_length=2000), AfterValidator(_not_blank)]
     caller_name: Annotated[Line, Field(max_length=40)] | None = None
     caller_phone: PhoneNumber = None
+    call_id: CallId = None
 
 
 class TransferComplete(WireModel):
@@ -828,6 +845,33 @@ class TransferOut(WireModel):
 
 class TransferList(WireModel):
     items: list[TransferOut]
+
+
+# ---------------------------------------------------------------- reference data
+
+
+class ReferenceName(LabeledEnum):
+    """The reference documents a centre publishes to its desks (第十条, 第十二条(三)).
+
+    Each is a versioned JSON document that the core parses and validates: the
+    non-acceptance scripts (``core.refusals.parse_non_acceptance_reasons``) and the
+    emergency and utility lines with the cities' own numbers
+    (``core.emergency_lines.parse_emergency_lines``).
+    """
+
+    NON_ACCEPTANCE = ("non_acceptance", "不予受理告知口径")
+    EMERGENCY_LINES = ("emergency_lines", "紧急及公共事业服务热线")
+
+
+class ReferenceDocumentOut(WireModel):
+    """A published reference document: the document itself (the JSON the core parses),
+    its own ``version`` field, who published it and when (server clock)."""
+
+    name: ReferenceName
+    version: Annotated[int, Field(ge=1, le=MAX_INT)]
+    document: dict[str, Any]
+    uploaded_by: str
+    uploaded_at: datetime
 
 
 # ---------------------------------------------------------------- tickets (one import point)

@@ -19,7 +19,14 @@ Counting, in Chinese legal usage "以上" includes the number itself:
 * (五) "涉及多个地区或部门" fires for 2 or more distinct units or regions. A ticket with
   a lead unit and co-handling units (第十二条(四)) therefore is supervised.
 
-Nothing here counts working days: "overdue" is a fact the deadlines module decides.
+Overdue (二) has two grounds of its own: the ticket is past its first-contact or
+completion deadline (逾期未办理（结）), or — under a deadline set by law, which 第十七条(三)
+lets stand "but progress must be reported as it goes" — the unit has not reported progress
+by the time a report was due (逾期未反馈办理进展). A report not made on time is a step of
+the handling not done in time, so it rests on (二) as well; it has its own code so the
+centre can tell a late report from a late ticket.
+
+Nothing here counts working days: "overdue" is a fact the deadlines modules decide.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ class SupervisionTrigger(LabeledEnum):
     SUPERIOR_ASSIGNED = ("superior_assigned", "上级单位转办事项")
     LEADER_INSTRUCTED = ("leader_instructed", "领导批示事项")
     OVERDUE = ("overdue", "逾期未办理（结）")
+    PROGRESS_OVERDUE = ("progress_overdue", "逾期未反馈办理进展")
     RESPONSIBILITY_UNCLEAR = ("responsibility_unclear", "职责界定不清、权责不明")
     RETURNED_POOR_HANDLING = ("returned_poor_handling", "办理质量不高被退回")
     MULTIPLE_UNITS = ("multiple_units", "涉及多个部门")
@@ -71,6 +79,7 @@ CLAUSES: dict[SupervisionTrigger, str] = {
     SupervisionTrigger.SUPERIOR_ASSIGNED: "(一)",
     SupervisionTrigger.LEADER_INSTRUCTED: "(一)",
     SupervisionTrigger.OVERDUE: "(二)",
+    SupervisionTrigger.PROGRESS_OVERDUE: "(二)",
     SupervisionTrigger.RESPONSIBILITY_UNCLEAR: "(三)",
     SupervisionTrigger.RETURNED_POOR_HANDLING: "(四)",
     SupervisionTrigger.MULTIPLE_UNITS: "(五)",
@@ -96,6 +105,7 @@ class SupervisionFacts:
     superior_assigned: bool = False
     leader_instructed: bool = False
     overdue: bool = False
+    progress_overdue: bool = False  # a progress report due under 第十七条(三) not made
     responsibility_unclear: bool = False
     returned_for_poor_handling: bool = False
     units_involved: int = 1
@@ -186,6 +196,8 @@ def supervision_triggers(facts: SupervisionFacts) -> list[Trigger]:
         fire(SupervisionTrigger.LEADER_INSTRUCTED)
     if facts.overdue:
         fire(SupervisionTrigger.OVERDUE)
+    if facts.progress_overdue:
+        fire(SupervisionTrigger.PROGRESS_OVERDUE, "第十七条(三)：法定期限内应动态反馈办理进展")
     if facts.responsibility_unclear:
         fire(SupervisionTrigger.RESPONSIBILITY_UNCLEAR)
     if facts.returned_for_poor_handling:

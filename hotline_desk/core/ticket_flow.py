@@ -16,20 +16,25 @@ matters (第十二条(二)(四)); the unit contacts the requester (第十五条)
 return it (第十六条; the centre approves — it comes back for re-dispatch — or
 denies — it goes back to where it was), may ask for an extension while handling
 (第十八条; approved or denied, handling goes on either way), and completes it with
-a reply signed off by its head (第二十四条). The centre may send a completion back
-for poor handling (退回重办, 第二十条(四)) before it is rated. Every completed ticket
-gets exactly one rating (一事一评, 第二十五条); a poor rating leads to a revisit.
+a reply signed off by its head (第二十四条). While it handles the ticket, the lead unit
+(or a team lead) records a deadline set by law (登记法定期限, 第十七条(三)) and the unit
+reports progress (反馈办理进展) — moves that leave the state as it is. The centre may
+send a completion back for poor handling (退回重办, 第二十条(四)) before it is rated.
+Every completed ticket gets exactly one rating (一事一评, 第二十五条); a poor rating
+leads to a revisit.
 
 Who may do what: operators and expert seats take calls (create, answer, refuse,
 hand off); operators and team leads dispatch, record ratings and revisit; only the
-handling unit contacts, asks to return or extend, and completes; only a team lead
-decides on return and extension requests and sends completions back. Admins manage
-accounts, the knowledge base and the calendar, not tickets (授权访问, 第三十四条).
+handling unit contacts, asks to return or extend, reports progress and completes; the
+unit or a team lead records a legal deadline; only a team lead decides on return and
+extension requests and sends completions back. Admins manage accounts, the knowledge
+base and the calendar, not tickets (授权访问, 第三十四条).
 
-Whether an extension is allowed by count or length, and whether a return request
-is still in time, is the deadlines module's business; this module is the state side
-only. The table is data (:data:`TRANSITIONS`, :func:`transition_table`) so the server
-and the docs list the same rules the desk enforces.
+Whether an extension is allowed by count or length, whether a return request is
+still in time, and what a legal deadline moves, is the deadlines modules' business;
+this module is the state side only. The table is data (:data:`TRANSITIONS`,
+:func:`transition_table`) so the server and the docs list the same rules the desk
+enforces.
 """
 
 from __future__ import annotations
@@ -37,9 +42,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from hotline_desk.core.errors import RuleViolation
+from hotline_desk.core.legal_deadline import LegalDayKind
 from hotline_desk.core.refusals import RefusalGround
 from hotline_desk.core.vocabulary import LabeledEnum, Role, TicketState
 
@@ -74,6 +81,8 @@ class TicketEvent(LabeledEnum):
     REQUEST_EXTENSION = ("request_extension", "申请延期")
     APPROVE_EXTENSION = ("approve_extension", "同意延期")
     DENY_EXTENSION = ("deny_extension", "驳回延期申请")
+    SET_LEGAL_DEADLINE = ("set_legal_deadline", "登记法定期限")
+    REPORT_PROGRESS = ("report_progress", "反馈办理进展")
     COMPLETE = ("complete", "办结")
     REJECT_COMPLETION = ("reject_completion", "退回重办")
     RATE = ("rate", "满意度评价")
@@ -103,6 +112,8 @@ class FieldKind(LabeledEnum):
     POSITIVE_INT = ("positive_int", "正整数")
     RATING = ("rating", "满意度")
     GROUND = ("ground", "不予受理依据")
+    DAY_KIND = ("day_kind", "期限计算方式")
+    DATE = ("date", "日期")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +140,12 @@ PAYLOAD_FIELDS: dict[str, PayloadField] = {
         PayloadField("unit_contact", "告知诉求人的承办单位联系方式", max_length=200),
         PayloadField("policy_basis", "政策法规依据", max_length=1000),
         PayloadField("days", "延期天数", FieldKind.POSITIVE_INT),
+        PayloadField("law", "法律法规规章名称", max_length=100),
+        PayloadField("law_article", "法律法规条款", max_length=60),
+        PayloadField("legal_days", "法定期限天数", FieldKind.POSITIVE_INT),
+        PayloadField("legal_day_kind", "法定期限计算方式（工作日或自然日）", FieldKind.DAY_KIND),
+        PayloadField("legal_due_date", "法定期限截止日期", FieldKind.DATE),
+        PayloadField("progress", "办理进展情况", max_length=2000),
         PayloadField("reply", "答复内容", max_length=4000),
         PayloadField("approver", "签批负责人", max_length=30),
         PayloadField("rating", "满意度", FieldKind.RATING),
@@ -161,7 +178,12 @@ _CALL_TAKERS = frozenset({Role.OPERATOR, Role.EXPERT})
 _CENTRE = frozenset({Role.OPERATOR, Role.TEAM_LEAD})
 _UNIT = frozenset({Role.UNIT_HANDLER})
 _LEAD = frozenset({Role.TEAM_LEAD})
+_UNIT_OR_LEAD = _UNIT | _LEAD
 _RETURNABLE = frozenset({TicketState.DISPATCHED, TicketState.CONTACTED})
+#: States in which the unit is handling the ticket (``core.protocol.HANDLING_STATES``).
+_HANDLING = (TicketState.DISPATCHED, TicketState.CONTACTED, TicketState.RETURN_REQUESTED,
+             TicketState.EXTENSION_REQUESTED)
+_LEGAL_TERM = ("legal_days", "legal_day_kind", "legal_due_date", "note")
 
 S = TicketState
 EV = TicketEvent
@@ -205,6 +227,14 @@ TRANSITIONS: tuple[Transition, ...] = (
                ("rating",), ("note",), "第二十五条"),
     Transition(S.RATED, EV.REVISIT, S.REVISITED, _CENTRE,
                ("revisit_result",), ("note",), "第二十五条"),
+    # 第十七条(三): moves during handling that leave the state as it is. The period itself
+    # (days or a date, exactly one) is checked by core.legal_deadline.LegalDeadline.
+    *(Transition(state, EV.SET_LEGAL_DEADLINE, state, _UNIT_OR_LEAD,
+                 ("law", "law_article"), _LEGAL_TERM, "第十七条(三)")
+      for state in _HANDLING),
+    *(Transition(state, EV.REPORT_PROGRESS, state, _UNIT,
+                 ("progress",), ("note",), "第十七条(三)、第十九条")
+      for state in _HANDLING),
 )
 
 _BY_KEY: dict[tuple[TicketState | None, TicketEvent], Transition] = {
@@ -216,6 +246,7 @@ assert len(_BY_KEY) == len(TRANSITIONS), "duplicate (state, event) in TRANSITION
 _PAIRED = (("referral_unit", "referral_contact"),)
 
 _UNIT_SPLIT = re.compile(r"[、,，;；\n]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def find_transition(state: TicketState | None, event: TicketEvent) -> Transition | None:
@@ -244,6 +275,18 @@ def _units(value: object) -> list[str] | None:
     if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
         return [item.strip() for item in value if item.strip()]
     return None
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, date):
+        return not isinstance(value, datetime)
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        return False
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _is_blank(value: object) -> bool:
@@ -277,6 +320,14 @@ def _field_problem(spec: PayloadField, value: object) -> str | None:
     if spec.kind is FieldKind.GROUND:
         if _member(RefusalGround, value) is None:
             return f"{spec.label}无效，应为第十条所列事项之一"
+        return None
+    if spec.kind is FieldKind.DAY_KIND:
+        if _member(LegalDayKind, value) is None:
+            return f"{spec.label}无效，应为：{'、'.join(item.label for item in LegalDayKind)}"
+        return None
+    if spec.kind is FieldKind.DATE:
+        if not _is_date(value):
+            return f"{spec.label}应为日期（如2027-03-31）"
         return None
     units = _units(value)
     if units is None:

@@ -50,6 +50,7 @@ from hotline_desk.core.masking import mask_name, mask_text
 from hotline_desk.core.protocol import (
     KB_ID_PATTERN,
     MAX_INT,
+    CallId,
     Count,
     ErrorCode,
     Line,
@@ -88,6 +89,7 @@ __all__ = [
     "ExtensionOut",
     "HandoffOut",
     "KBClosurePayload",
+    "LegalDeadlineOut",
     "MatterCount",
     "ProgressAnswer",
     "ProgressQuery",
@@ -382,6 +384,7 @@ class _DraftFields(WireModel):
     source_ticket_no: Short = ""
     topic: Annotated[Line, Field(max_length=40)] = Field(
         default="", description="the operator's short topic (rising topics, same matter)")
+    call_id: CallId = None
 
 
 class TicketCreatePayload(_DraftFields):
@@ -418,6 +421,7 @@ class RefusalPayload(WireModel):
     content: LongText = ""
     channel: Annotated[Line, Field(max_length=20)] = ""
     note: LongText = ""
+    call_id: CallId = None
 
 
 class EmergencyHandoffPayload(WireModel):
@@ -430,6 +434,7 @@ class EmergencyHandoffPayload(WireModel):
     location: Annotated[Line, Field(max_length=400)] = ""
     channel: Annotated[Line, Field(max_length=20)] = ""
     note: LongText = ""
+    call_id: CallId = None
 
 
 class AbusiveCallPayload(WireModel):
@@ -439,6 +444,7 @@ class AbusiveCallPayload(WireModel):
     phone: Annotated[Line, Field(max_length=64)] = ""
     note: Annotated[Text, Field(min_length=1, max_length=2000)]
     ticket_no: Annotated[str, Field(pattern=TICKET_NO_PATTERN)] | None = None
+    call_id: CallId = None
 
 
 class TicketEventPayload(WireModel):
@@ -465,6 +471,13 @@ class TicketEventPayload(WireModel):
     unit_contact: Short | None = None
     policy_basis: LongText | None = None
     days: Annotated[int, Field(le=3650)] | Annotated[Line, Field(max_length=10)] | None = None
+    law: Short | None = None  # set_legal_deadline (第十七条(三)): the law's name …
+    law_article: Short | None = None  # … and the article
+    legal_days: (Annotated[int, Field(le=3650)] | Annotated[Line, Field(max_length=10)]
+                 | None) = None
+    legal_day_kind: Short | None = None  # working_days | calendar_days (工作日 | 自然日)
+    legal_due_date: Annotated[Line, Field(max_length=10)] | None = None  # YYYY-MM-DD
+    progress: LongText | None = None  # report_progress
     reply: LongText | None = None
     approver: Short | None = None
     rating: Short | None = None
@@ -502,10 +515,29 @@ class ExtensionOut(WireModel):
     new_due: date
 
 
+class LegalDeadlineOut(WireModel):
+    """A completion deadline set by law (第十七条(三)): its basis and its period as the law
+    states it (``days`` in ``day_kind``, or the date ``until``); ``due`` is the completion
+    due date it gives."""
+
+    law: str
+    article: str
+    basis: str = Field(description="《法律法规名称》条款, as the desk shows it")
+    days: int | None = None
+    day_kind: str | None = None
+    until: date | None = None
+    term: str = Field(description="the period in Chinese: 20个工作日 / 30日 / 2027-03-31前")
+    due: date
+    recorded_at: datetime
+
+
 class DeadlinesOut(WireModel):
     """The deadlines of a dispatched ticket (第十五–十八条); a due date's deadline is
     24:00 Asia/Shanghai of that day. ``provisional``: the calendar for some day counted is
-    only the statutory fallback (暂定)."""
+    only the statutory fallback (暂定). With a legal deadline (``legal``, 第十七条(三)) the
+    completion due date is the law's, and ``progress_report_due`` is when the unit must next
+    report progress (``None``: no report is due); ``progress_reported_at`` is its latest
+    report."""
 
     dispatched_at: datetime
     first_contact_due: date
@@ -516,6 +548,10 @@ class DeadlinesOut(WireModel):
     provisional: bool
     calendar_source: str
     extensions: list[ExtensionOut] = Field(default_factory=list)
+    legal: LegalDeadlineOut | None = None
+    progress_report_due: date | None = None
+    progress_report_deadline: datetime | None = None
+    progress_reported_at: datetime | None = None
 
 
 class SupervisionOut(WireModel):
@@ -554,6 +590,8 @@ class TicketOut(WireModel):
     ticket_no: str
     kind: TicketKind
     op_id: str | None = Field(default=None, description="the desk operation that created it")
+    call_id: str | None = Field(default=None, description="the desk's id of the call it came "
+                                                         "from (records of one call share it)")
     state: TicketState
     version: int
     change_version: int
@@ -583,6 +621,9 @@ class TicketOut(WireModel):
     handoff: HandoffOut | None = None
     deadlines: DeadlinesOut | None = None
     overdue: bool = Field(description="computed on read too, not only by the scheduler")
+    progress_overdue: bool = Field(
+        default=False, description="a progress report due under a legal deadline (第十七条(三)) "
+        "was not made in time; computed on read too")
     supervised: bool
     supervision: list[SupervisionOut] = Field(default_factory=list)
     unit_contact: str | None = None
@@ -700,7 +741,9 @@ class DayFigures(WireModel):
     per_kind: dict[str, int]
     per_type: dict[str, int]
     per_area: dict[str, int]
-    per_hour: list[int] = Field(description="24 counts, hour 0-23 Asia/Shanghai")
+    per_hour: list[int] = Field(description="calls per hour 0-23 Asia/Shanghai: distinct call "
+                                            "ids, each in the hour of its first record; a "
+                                            "record without a call id counts as one call")
 
 
 class RisingTopic(WireModel):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from hotline_desk.core.protocol import TicketOut
-from hotline_desk.core.vocabulary import RequestType, TicketState
+from hotline_desk.core.vocabulary import LabeledEnum, RequestType
 from hotline_desk.gui.widgets.caller_panel import HistoryRow
 from hotline_desk.gui.widgets.recent_records import RecordRow
 from hotline_desk.gui.widgets.rejected_dialog import RejectedRow
@@ -70,12 +70,14 @@ def history_source(history: CallerHistory) -> str:
 
 
 def record_rows(records: Iterable[LocalTicket]) -> list[RecordRow]:
+    """This desk's records: tickets, refusals, handoffs, answers on the spot, transfers
+    and abusive-call marks (第十三条), each with its Chinese kind, state and sync state."""
     rows = []
     for record in records:
         payload = record.payload
         summary = str(payload.get("content") or payload.get("reason") or payload.get("note")
                       or payload.get("line") or "")
-        state = record.state.label if isinstance(record.state, TicketState) else str(record.state)
+        state = record.state.label if isinstance(record.state, LabeledEnum) else str(record.state)
         rows.append(RecordRow(
             number=record.number, provisional=record.is_provisional,
             kind=record.kind.label, summary=_summary(summary), state=state,

@@ -32,6 +32,7 @@ from hotline_desk.server.routers import (
     health,
     kb,
     progress,
+    reference,
     seats,
     tickets,
     transfers,
@@ -46,7 +47,7 @@ from hotline_desk.storage.server.passwords import Passwords
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router, auth.router, accounts.router, audit.router, kb.router, seats.router,
-    transfers.router, tickets.router, progress.router, figures.router,
+    transfers.router, tickets.router, progress.router, figures.router, reference.router,
 )
 
 

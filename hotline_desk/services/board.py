@@ -9,11 +9,15 @@ merged into the board held here (``core.protocol.merge_board``). Every
 admin are not versioned). Offline seats are computed by the server from silence
 (45 s), never by the desk.
 
-Figures: calls per hour are the records received per hour (every call ends in a
-record: ticket, answer on the spot, refusal or handoff), tickets per type use the
-Chinese labels of 第九条's five kinds, and the on-time completion and satisfaction
-rates are the centre-wide totals of the server's per-unit figures for the day
-(第二十七条): on time ÷ (completed + overdue unfinished), satisfied ÷ rated.
+Figures: calls per hour are the server's count of *calls*, not records: every record a
+call ends in (ticket, answer on the spot, refusal, emergency handoff, abusive-call mark,
+transfer to an expert seat) carries the desk's call id, and each call counts once, in
+the hour of its first record; a ticket record from an older desk without a call id counts
+as one call (``storage.server.figures``). ``total`` stays the number of ticket records
+received that day. Tickets per type use the Chinese labels of 第九条's five kinds, and
+the on-time completion and satisfaction rates are the centre-wide totals of the server's
+per-unit figures for the day (第二十七条): on time ÷ (completed + overdue unfinished),
+satisfied ÷ rated.
 """
 
 from __future__ import annotations
@@ -47,14 +51,19 @@ class Figures:
     """What the lead's charts show for one day."""
 
     day: date
-    total: int
-    calls_per_hour: list[int]  # 24 values, Asia/Shanghai hours
+    total: int  # ticket records received that day
+    calls_per_hour: list[int]  # 24 values, Asia/Shanghai hours: calls, not records
     tickets_per_type: dict[str, int]  # Chinese label → count
     tickets_per_area: dict[str, int]
     on_time_rate: float | None  # None: nothing was due that day
     satisfaction_rate: float | None  # None: no rating that day
     units: list[UnitDayFigure]
     rising_topics: list[RisingTopic]
+
+    @property
+    def calls(self) -> int:
+        """Calls of the day (each call is in exactly one hour)."""
+        return sum(self.calls_per_hour)
 
 
 def _labelled(counts: dict[str, int], enum: type[RequestType] | type[Area]) -> dict[str, int]:

@@ -50,7 +50,10 @@ LOCAL_SCAN = 500
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One call. ``phone`` is the canonical digits when valid, else the text as typed."""
+    """One call. ``phone`` is the canonical digits when valid, else the text as typed.
+
+    ``call_id``: a UUIDv7 chosen when the call starts; every record the call ends in
+    carries it, so the server links them and counts the call once (第二十七条)."""
 
     call_id: str
     phone: str

@@ -12,6 +12,11 @@ stored by the cache's reference-data store) replaces the bundled one; an older o
 unreadable cached copy is ignored with a log line, so a bad download never leaves the
 operator without scripts. The centre name comes from the server's health answer and
 is cached for offline starts.
+
+第三十一条 (updated in real time): when the puller (``services.reference_pull``) has
+stored a newer document, :meth:`ReferenceService.reload` swaps it in while the desk runs
+and tells the listeners (:meth:`ReferenceService.add_listener`) which catalogues
+changed, so the refusal and emergency panels show it without a restart.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from hotline_desk.core.refusals import (
     parse_non_acceptance_reasons,
 )
 from hotline_desk.services.api_client import ApiClient
+from hotline_desk.services.listeners import Listeners
 from hotline_desk.storage.cache import LocalCache
 from hotline_desk.storage.cache.refdata import EMERGENCY_LINES, REFUSAL_SCRIPTS
 from hotline_desk.storage.resources import load_emergency_lines, load_non_acceptance_reasons
@@ -65,15 +71,18 @@ class ReferenceService:
         self._api = api
         self._refusals: RefusalCatalogue | None = None
         self._lines: EmergencyLineCatalogue | None = None
+        self._bundled: tuple[RefusalCatalogue, EmergencyLineCatalogue] | None = None
         self._centre: str | None = None
+        self._listeners: Listeners[frozenset[str]] = Listeners()
+
+    def add_listener(self, callback: Callable[[frozenset[str]], object]) -> Callable[[], None]:
+        """``callback`` gets the names (``REFUSAL_SCRIPTS``, ``EMERGENCY_LINES``) of the
+        catalogues :meth:`reload` replaced; returns the remover."""
+        return self._listeners.add(callback)
 
     async def load(self) -> None:
         """Read the bundled catalogues, prefer newer cached ones, read the centre name."""
-        bundled_refusals = await asyncio.to_thread(load_non_acceptance_reasons)
-        bundled_lines = await asyncio.to_thread(load_emergency_lines)
-        self._refusals = await self._newest(REFUSAL_SCRIPTS, bundled_refusals,
-                                            parse_non_acceptance_reasons)
-        self._lines = await self._newest(EMERGENCY_LINES, bundled_lines, parse_emergency_lines)
+        await self.reload()
         document = await self._cache.run(self._cache.refdata.document, CENTRE_DOCUMENT)
         if document is not None:
             try:
@@ -81,6 +90,32 @@ class ReferenceService:
             except (ValueError, AttributeError):
                 name = None
             self._centre = name if isinstance(name, str) and name else None
+
+    async def reload(self) -> frozenset[str]:
+        """Use the newest of the bundled and the cached catalogues (again); returns the
+        names of those that changed and tells the listeners (not on the first load)."""
+        if self._bundled is None:
+            self._bundled = (await asyncio.to_thread(load_non_acceptance_reasons),
+                             await asyncio.to_thread(load_emergency_lines))
+        bundled_refusals, bundled_lines = self._bundled
+        refusals = await self._newest(REFUSAL_SCRIPTS, bundled_refusals,
+                                      parse_non_acceptance_reasons)
+        lines = await self._newest(EMERGENCY_LINES, bundled_lines, parse_emergency_lines)
+        changed: set[str] = set()
+        if self._refusals is not None and self._refusals != refusals:
+            changed.add(REFUSAL_SCRIPTS)
+        if self._lines is not None and self._lines != lines:
+            changed.add(EMERGENCY_LINES)
+        self._refusals, self._lines = refusals, lines
+        if changed:
+            log.info("reference data replaced while running: %s", ", ".join(sorted(changed)))
+            self._listeners.notify(frozenset(changed))
+        return frozenset(changed)
+
+    def version_in_use(self, name: str) -> int | None:
+        """The version of the catalogue ``name`` the desk shows (None before loading)."""
+        catalogue = {REFUSAL_SCRIPTS: self._refusals, EMERGENCY_LINES: self._lines}.get(name)
+        return None if catalogue is None else catalogue.version
 
     async def _newest(self, name: str, bundled: C, parse: Callable[[str], C]) -> C:
         document = await self._cache.run(self._cache.refdata.document, name)

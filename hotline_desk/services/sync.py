@@ -11,7 +11,9 @@ between the cache and the server in the background, on the event loop:
   and per item in the outbox;
 * **pull** every minute and when the connection comes back: knowledge-base changes
   (:mod:`.kb_pull`, index updated incrementally, full resync when the server says the
-  cursor is too old) and this seat's ticket changes (:mod:`.ticket_pull`);
+  cursor is too old), this seat's ticket changes (:mod:`.ticket_pull`) and, when the
+  engine has the reference service, the refusal scripts and emergency lines the centre
+  published (:mod:`.reference_pull`, 第十条/第十二条(三)/第三十一条);
 * **heartbeat** of the seat every 15 s (:class:`.seat.SeatService`; a state change
   sends one at once, outside this loop and never through the outbox).
 
@@ -41,6 +43,8 @@ from hotline_desk.services.kb_pull import KBPuller, KBPullReport
 from hotline_desk.services.knowledge import KnowledgeService
 from hotline_desk.services.listeners import Listeners
 from hotline_desk.services.outbox_flusher import FlushFailed, FlushReport, OutboxFlusher
+from hotline_desk.services.reference import ReferenceService
+from hotline_desk.services.reference_pull import ReferencePuller, ReferencePullReport
 from hotline_desk.services.seat import SeatService
 from hotline_desk.services.sync_status import SyncStatus, compose_message
 from hotline_desk.services.ticket_pull import TicketPuller, TicketPullReport
@@ -86,6 +90,7 @@ class SyncEngine:
         pull_tickets: bool = True,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], datetime] = china_now,
+        reference: ReferenceService | None = None,
     ) -> None:
         self._api = api
         self._cache = cache
@@ -98,6 +103,8 @@ class SyncEngine:
         self.flusher = OutboxFlusher(api, cache)
         self.kb_puller = KBPuller(api, cache, knowledge)
         self.ticket_puller = TicketPuller(api, cache)
+        self.reference_puller = (ReferencePuller(api, cache, reference)
+                                 if reference is not None else None)
         self._listeners: Listeners[SyncStatus] = Listeners()
         initial = SyncStatus(online=bool(api.online))
         self.status = replace(initial, message_zh=compose_message(initial))
@@ -113,6 +120,7 @@ class SyncEngine:
         self.last_flush: FlushReport | None = None
         self.last_kb_pull: KBPullReport | None = None
         self.last_ticket_pull: TicketPullReport | None = None
+        self.last_reference_pull: ReferencePullReport | None = None
         if seat is not None:
             seat.outbox_depth = lambda: self.status.outbox_depth
 
@@ -238,6 +246,8 @@ class SyncEngine:
                 flag = self.last_ticket_pull.provisional
                 if flag is not None:
                     self._update(provisional_calendar=flag)
+            if self.reference_puller is not None:
+                self.last_reference_pull = await self.reference_puller.pull()
         self._update(last_sync_at=self._clock())
 
     def _after_flush(self, report: FlushReport) -> None:

@@ -16,6 +16,13 @@ completes, even when the awaiting task is cancelled (quitting the desk).
 
 The payload stored is exactly the push payload, so a record the server rejected can
 be corrected and resent under the same operation id (:meth:`retry_rejected`).
+
+Every record carries the id of the call it was saved in (``call_id``, the UUIDv7 that
+``CallService.new_call`` chose), so the server links the records one call ended in
+(a ticket and an expert transfer, a refusal then an emergency handoff) and counts the
+call once (第二十七条, 第三十三条). An abusive-call mark is a local record like the
+others (kind ``abusive_call``), so it is listed in the desk's recent records with its
+sync state.
 """
 
 from __future__ import annotations
@@ -26,7 +33,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import uuid6
 from pydantic import ValidationError
 
 from hotline_desk.core.errors import DataFormatError
@@ -49,8 +55,8 @@ from hotline_desk.services.knowledge import KnowledgeService
 from hotline_desk.services.listeners import Listeners
 from hotline_desk.services.reference import ReferenceService
 from hotline_desk.storage.cache import LocalCache
-from hotline_desk.storage.cache.outbox import OutboxItem, enqueue
-from hotline_desk.storage.cache.tickets import LocalRecord, RecordKind, allocate_local_no
+from hotline_desk.storage.cache.outbox import OutboxItem
+from hotline_desk.storage.cache.tickets import LocalRecord, RecordKind
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +128,9 @@ def draft_fields(draft: TicketDraft) -> dict[str, Any]:
     }
 
 
-def _save_marking(cache: LocalCache, payload: dict[str, Any], now: datetime) -> tuple[str, str]:
-    """An abusive-call marking: an outbox operation with a provisional number but no
-    ticket record (a marking is not a ticket). Runs on the cache worker."""
-    m = cache.db.models
-    op_id = str(uuid6.uuid7())
-    with cache.db.atomic():
-        local_no = allocate_local_no(m, now)
-        enqueue(m, op_id=op_id, kind=PushOpKind.ABUSIVE_CALL.value, record_id=None,
-                local_no=local_no, payload=payload, now=now)
-    return local_no, op_id
+def call_fields(call: Call | None) -> dict[str, Any]:
+    """The call a record belongs to, as payload fields (none without a call)."""
+    return {"call_id": call.call_id} if call is not None else {}
 
 
 class TicketService:
@@ -193,6 +192,7 @@ class TicketService:
             "kb_entry_id": clean.kb_entry_id,
             "topic": str(values.get("topic") or "").strip()[:40],
             "note": str(values.get("note") or "").strip(),
+            **call_fields(call),
         }, "ticket")
         return await self._save(RecordKind.TICKET, payload, draft_key=draft_key)
 
@@ -221,6 +221,7 @@ class TicketService:
             "topic": str(values.get("topic") or "").strip()[:40],
             "kb_entry_id": entry.id, "kb_entry_version": entry.version,
             "note": str(values.get("note") or "").strip(),
+            **call_fields(call),
         }, "kb closure")
         return await self._save(RecordKind.KB_CLOSURE, payload, draft_key=draft_key)
 
@@ -243,6 +244,7 @@ class TicketService:
             "content": content.strip(),
             "channel": Channel.PHONE.value,
             "note": note.strip(),
+            **call_fields(call),
         }, "refusal")
         return await self._save(RecordKind.REFUSAL, payload)
 
@@ -261,6 +263,7 @@ class TicketService:
             "requester_phone": call.phone_display if call.phone_valid else "",
             "content": content.strip(), "location": location.strip(),
             "channel": Channel.PHONE.value, "note": note.strip(),
+            **call_fields(call),
         }, "emergency handoff")
         return await self._save(RecordKind.EMERGENCY_HANDOFF, payload)
 
@@ -270,13 +273,9 @@ class TicketService:
             raise DataFormatError("abusive-call note is empty",
                                   "请简要说明骚扰或辱骂情况（第十三条）")
         payload = _wire(AbusiveCallPayload, {"phone": call.phone_display,
-                                             "note": note.strip()}, "abusive call")
-        now = self._clock()
-        local_no, op_id = await self._cache.run(_save_marking, self._cache, payload, now)
-        record = SavedRecord(local_no=local_no, op_id=op_id,
-                             kind=PushOpKind.ABUSIVE_CALL.value, created_at=now)
-        self._listeners.notify(record)
-        return record
+                                             "note": note.strip(), **call_fields(call)},
+                        "abusive call")
+        return await self._save(RecordKind.ABUSIVE_CALL, payload)
 
     async def transfer_to_expert(self, call: Call, ticket_ref: str | None,
                                  note: str) -> SavedRecord:
@@ -290,6 +289,7 @@ class TicketService:
             "reference": reference or call.call_id,
             "note": note,
             "caller_phone": call.phone_display if call.phone_valid else None,
+            **call_fields(call),
         }, "expert transfer")
         return await self._save(RecordKind.TRANSFER, payload)
 

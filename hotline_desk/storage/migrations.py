@@ -33,6 +33,9 @@ from hotline_desk.storage.server import (
     schema_0001,
     schema_0002_tickets,
     schema_0003_ticket_calendar,
+    schema_0004_reference_documents,
+    schema_0005_call_ids,
+    schema_0006_legal_deadline,
 )
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,12 @@ SERVER_MIGRATIONS: tuple[Migration, ...] = (
               schema_0002_tickets.apply),
     Migration(3, "tickets: the calendar fingerprint of the stored deadlines",
               schema_0003_ticket_calendar.apply),
+    Migration(4, "reference data: the published refusal scripts and emergency lines",
+              schema_0004_reference_documents.apply),
+    Migration(5, "calls: the call id of ticket records, call marks and transfers",
+              schema_0005_call_ids.apply),
+    Migration(6, "tickets: a legal completion deadline and its progress reports",
+              schema_0006_legal_deadline.apply),
 )
 
 

@@ -11,11 +11,9 @@ from hypothesis import strategies as st
 from hotline_desk.core.deadlines import (
     SHANGHAI,
     DueDate,
-    LegalLimit,
     TicketDeadlines,
     apply_extension,
     completion_limit,
-    due_after,
     end_of_day,
     local_date,
     ticket_deadlines,
@@ -113,32 +111,6 @@ def test_an_admin_2027_file_changes_the_answer() -> None:
     assert complaint(at(2027, 2, 1), calendar).completion.date == date(2027, 2, 22)
 
 
-def test_a_legal_deadline_overrides_the_completion_limit() -> None:
-    """第十七条(三): 法律法规规章等另有规定的从其规定."""
-    legal = LegalLimit(15, "《某条例》第二十条：十五个工作日内答复")
-    ticket = ticket_deadlines(CALENDAR, at(2026, 9, 24), RequestType.CONSULTATION, legal)
-    assert ticket.completion.date == due_after(CALENDAR, date(2026, 9, 24), 15).date
-    assert ticket.completion_limit_days == 15
-    assert ticket.first_contact.date == date(2026, 9, 28)  # 第十五条 still applies
-
-
-def test_a_legal_limit_in_natural_days_ends_on_a_working_day() -> None:
-    """A limit in natural days whose last day is a day off ends on the next working day
-    (民法典第二百零三条): 2026-09-24 + 7 days = 10-01 (国庆) -> 10-08."""
-    legal = LegalLimit(7, "《某办法》：七日内处理", calendar_days=True)
-    ticket = ticket_deadlines(CALENDAR, at(2026, 9, 24), RequestType.REPORT, legal)
-    assert ticket.completion.date == date(2026, 10, 8)
-    legal_6 = LegalLimit(6, "《某办法》：六日内处理", calendar_days=True)
-    ticket_6 = ticket_deadlines(CALENDAR, at(2026, 9, 24), RequestType.REPORT, legal_6)
-    assert ticket_6.completion.date == date(2026, 9, 30)
-
-
-def test_a_legal_limit_needs_days_and_a_basis() -> None:
-    with pytest.raises(DataFormatError) as caught:
-        LegalLimit(0, " ")
-    assert len(caught.value.problems) == 2
-
-
 def test_two_extensions_then_a_third_is_refused() -> None:
     """第十八条: 无特殊情况延期申请不得超过2次; each extension counts from the current deadline."""
     ticket = complaint(at(2026, 9, 24))  # completion 2026-10-15
@@ -192,16 +164,6 @@ def test_an_extension_needs_a_reason_and_days(days: int, reason: str, expected: 
     with pytest.raises(RuleViolation) as caught:
         apply_extension(CALENDAR, ticket, applied_at=at(2026, 9, 25), days=days, reason=reason)
     assert expected in caught.value.message_zh
-
-
-def test_a_natural_day_legal_limit_extends_in_natural_days() -> None:
-    legal = LegalLimit(7, "《某办法》：七日内处理", calendar_days=True)
-    ticket = ticket_deadlines(CALENDAR, at(2026, 9, 24), RequestType.REPORT, legal)
-    with pytest.raises(RuleViolation) as caught:
-        apply_extension(CALENDAR, ticket, applied_at=at(2026, 9, 28), days=8, reason="需核实")
-    assert "7日" in caught.value.message_zh
-    moved = apply_extension(CALENDAR, ticket, applied_at=at(2026, 9, 28), days=7, reason="需核实")
-    assert moved.completion.date == date(2026, 10, 15)
 
 
 received_moments = st.datetimes(

@@ -40,6 +40,7 @@ def test_an_ordinary_ticket_is_not_supervised() -> None:
         (SupervisionFacts(superior_assigned=True), T.SUPERIOR_ASSIGNED, "第二十条(一)"),
         (SupervisionFacts(leader_instructed=True), T.LEADER_INSTRUCTED, "第二十条(一)"),
         (SupervisionFacts(overdue=True), T.OVERDUE, "第二十条(二)"),
+        (SupervisionFacts(progress_overdue=True), T.PROGRESS_OVERDUE, "第二十条(二)"),
         (SupervisionFacts(responsibility_unclear=True), T.RESPONSIBILITY_UNCLEAR, "第二十条(三)"),
         (SupervisionFacts(returned_for_poor_handling=True), T.RETURNED_POOR_HANDLING,
          "第二十条(四)"),
@@ -72,6 +73,9 @@ def test_reason_texts() -> None:
         SupervisionFacts(distinct_requesters_in_window=5, window=timedelta(hours=36))
     )
     assert "36小时内5人反映" in crowd_1d.reason_zh
+    (late,) = supervision_triggers(SupervisionFacts(progress_overdue=True))
+    assert late.reason_zh == ("第二十条(二)：逾期未反馈办理进展"
+                              "（第十七条(三)：法定期限内应动态反馈办理进展）")
     (flag,) = supervision_triggers(SupervisionFacts(manually_flagged=True, flag_note=" 媒体询问 "))
     assert flag.reason_zh == "第二十条(八)：其他需要督办的事项（媒体询问）"
 
@@ -99,7 +103,7 @@ def test_several_units(units: int, fires: bool) -> None:
 
 def test_everything_fires_in_article_order() -> None:
     facts = SupervisionFacts(
-        superior_assigned=True, leader_instructed=True, overdue=True,
+        superior_assigned=True, leader_instructed=True, overdue=True, progress_overdue=True,
         responsibility_unclear=True, returned_for_poor_handling=True, units_involved=3,
         regions_involved=2, same_requester_reports=3, distinct_requesters_in_window=5,
         emerging_issue=True, media_exposed=True, manually_flagged=True,
@@ -161,6 +165,7 @@ def test_counts_are_consistent(raw: list[tuple[str, float]], days: int) -> None:
 @given(st.builds(
     SupervisionFacts,
     superior_assigned=st.booleans(), leader_instructed=st.booleans(), overdue=st.booleans(),
+    progress_overdue=st.booleans(),
     responsibility_unclear=st.booleans(), returned_for_poor_handling=st.booleans(),
     units_involved=st.integers(-2, 10), regions_involved=st.integers(-2, 10),
     same_requester_reports=st.integers(-2, 10), distinct_requesters_in_window=st.integers(-2, 10),
@@ -174,6 +179,7 @@ def test_triggers_match_the_facts(facts: SupervisionFacts) -> None:
         T.SUPERIOR_ASSIGNED: facts.superior_assigned,
         T.LEADER_INSTRUCTED: facts.leader_instructed,
         T.OVERDUE: facts.overdue,
+        T.PROGRESS_OVERDUE: facts.progress_overdue,
         T.RESPONSIBILITY_UNCLEAR: facts.responsibility_unclear,
         T.RETURNED_POOR_HANDLING: facts.returned_for_poor_handling,
         T.MULTIPLE_UNITS: facts.units_involved >= 2,

@@ -28,6 +28,7 @@ from hotline_desk.core.vocabulary import Role, TicketState
 S = TicketState
 EV = TicketEvent
 STATES: list[TicketState | None] = [None, *TicketState]
+HANDLING = (S.DISPATCHED, S.CONTACTED, S.RETURN_REQUESTED, S.EXTENSION_REQUESTED)
 
 #: A valid value for every payload field.
 VALID: dict[str, object] = {
@@ -43,6 +44,12 @@ VALID: dict[str, object] = {
     "unit_contact": "蜀山区城管局 王科长 0551-62345678",
     "policy_basis": "《城市道路照明管理规定》第五条",
     "days": 3,
+    "law": "政府信息公开条例",
+    "law_article": "第三十三条",
+    "legal_days": 20,
+    "legal_day_kind": "working_days",
+    "legal_due_date": "2027-03-31",
+    "progress": "已调取档案，正在核对",
     "reply": "路灯已于3月16日修复",
     "approver": "李局长",
     "rating": "dissatisfied",
@@ -95,6 +102,9 @@ def test_table_covers_the_regulation_path() -> None:
         (S.COMPLETED, EV.REJECT_COMPLETION): S.CONTACTED,
         (S.COMPLETED, EV.RATE): S.RATED,
         (S.RATED, EV.REVISIT): S.REVISITED,
+        # 第十七条(三): recorded while handling, the state stays
+        **{(state, EV.SET_LEGAL_DEADLINE): state for state in HANDLING},
+        **{(state, EV.REPORT_PROGRESS): state for state in HANDLING},
     }
 
 
@@ -111,6 +121,9 @@ def test_required_payload_fields() -> None:
     assert required[(S.CONTACTED, EV.REQUEST_EXTENSION)] == {"reason", "days"}
     assert required[(S.CONTACTED, EV.COMPLETE)] == {"reply", "approver"}
     assert required[(S.COMPLETED, EV.RATE)] == {"rating"}
+    for state in HANDLING:  # 第十七条(三): the basis (law and article); a progress text
+        assert required[(state, EV.SET_LEGAL_DEADLINE)] == {"law", "law_article"}
+        assert required[(state, EV.REPORT_PROGRESS)] == {"progress"}
     for transition in TRANSITIONS:
         assert set(transition.required) | set(transition.optional) <= set(PAYLOAD_FIELDS)
         assert transition.article.startswith("第")
@@ -143,6 +156,8 @@ def test_roles() -> None:
         (S.COMPLETED, EV.REJECT_COMPLETION): lead,
         (S.COMPLETED, EV.RATE): centre,
         (S.RATED, EV.REVISIT): centre,
+        **{(state, EV.SET_LEGAL_DEADLINE): unit | lead for state in HANDLING},
+        **{(state, EV.REPORT_PROGRESS): unit for state in HANDLING},
     }
     assert all(Role.ADMIN not in t.roles for t in TRANSITIONS)
 
@@ -372,7 +387,9 @@ def test_allowed_events() -> None:
     assert allowed_events(None, Role.OPERATOR) == [
         EV.ANSWER_ON_SPOT, EV.REFUSE, EV.HAND_OFF, EV.RECORD]
     assert allowed_events(S.CONTACTED, Role.UNIT_HANDLER) == [
-        EV.REQUEST_RETURN, EV.REQUEST_EXTENSION, EV.COMPLETE]
+        EV.REQUEST_RETURN, EV.REQUEST_EXTENSION, EV.COMPLETE, EV.SET_LEGAL_DEADLINE,
+        EV.REPORT_PROGRESS]
+    assert allowed_events(S.CONTACTED, Role.TEAM_LEAD) == [EV.SET_LEGAL_DEADLINE]
     assert allowed_events(S.CONTACTED, Role.OPERATOR) == []
     assert allowed_events(S.REVISITED, Role.TEAM_LEAD) == []
 
@@ -397,6 +414,55 @@ def test_a_whole_ticket_life() -> None:
     for event, role, payload in steps:
         state = apply(state, event, role, payload, rating=Rating.VERY_DISSATISFIED)
     assert state is S.REVISITED
+
+
+# ---------------------------------------------------------------- 第十七条(三)
+
+
+@pytest.mark.parametrize("state", HANDLING)
+def test_a_legal_deadline_and_progress_reports_keep_the_state(state: TicketState) -> None:
+    """第十七条(三): 法律法规规章等另有规定的从其规定，但应动态反馈办理进展情况 — the lead unit
+    or a team lead records the law's deadline, the unit reports progress; handling goes on."""
+    legal = {"law": "《政府信息公开条例》", "law_article": "第三十三条", "legal_days": "20",
+             "legal_day_kind": "工作日"}
+    assert apply(state, EV.SET_LEGAL_DEADLINE, Role.UNIT_HANDLER, legal) is state
+    assert apply(state, EV.SET_LEGAL_DEADLINE, Role.TEAM_LEAD,
+                 {"law": "某条例", "law_article": "第九条", "legal_due_date": "2027-03-31"}
+                 ) is state
+    assert apply(state, EV.REPORT_PROGRESS, Role.UNIT_HANDLER,
+                 {"progress": "已完成现场勘查"}) is state
+    for role in (Role.OPERATOR, Role.EXPERT, Role.ADMIN):
+        assert "无权" in refusal(state, EV.SET_LEGAL_DEADLINE, role, legal)
+    assert "无权" in refusal(state, EV.REPORT_PROGRESS, Role.TEAM_LEAD, {"progress": "x"})
+
+
+def test_a_legal_deadline_needs_its_basis_in_chinese() -> None:
+    """第十七条(三): the law and the article that set the period are both required."""
+    target, problems = check(S.CONTACTED, EV.SET_LEGAL_DEADLINE, Role.UNIT_HANDLER,
+                             {"legal_days": 20, "legal_day_kind": "working_days"})
+    assert target is None
+    assert problems == ["请填写法律法规规章名称", "请填写法律法规条款"]
+    assert refusal(S.DISPATCHED, EV.REPORT_PROGRESS, Role.UNIT_HANDLER, {}) == "请填写办理进展情况"
+
+
+@pytest.mark.parametrize(("fields", "part"), [
+    ({"legal_day_kind": "按月"}, "工作日、自然日"),
+    ({"legal_due_date": "2027-02-30"}, "应为日期"),
+    ({"legal_due_date": "明年三月"}, "应为日期"),
+    ({"legal_days": "二十"}, "正整数"),
+])
+def test_the_legal_period_fields_are_checked(fields: dict[str, object], part: str) -> None:
+    payload = {"law": "政府信息公开条例", "law_article": "第三十三条", **fields}
+    assert part in refusal(S.CONTACTED, EV.SET_LEGAL_DEADLINE, Role.UNIT_HANDLER, payload)
+
+
+def test_no_legal_deadline_or_progress_report_outside_handling() -> None:
+    """Before dispatch and after completion nothing runs against a deadline."""
+    legal = {"law": "政府信息公开条例", "law_article": "第三十三条", "legal_days": 20}
+    for state in (None, S.PENDING_DISPATCH, S.RETURNED, S.COMPLETED, S.RATED, S.REVISITED):
+        assert "登记法定期限" in refusal(state, EV.SET_LEGAL_DEADLINE, Role.TEAM_LEAD, legal)
+        assert "反馈办理进展" in refusal(state, EV.REPORT_PROGRESS, Role.UNIT_HANDLER,
+                                      {"progress": "x"})
 
 
 # ---------------------------------------------------------------- properties

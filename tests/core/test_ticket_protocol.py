@@ -15,8 +15,14 @@ from hypothesis import strategies as st
 from hotline_desk.core.centre import centre_name
 from hotline_desk.core.protocol import (
     TICKET_NO_PATTERN,
+    AbusiveCallPayload,
+    EmergencyHandoffPayload,
+    KBClosurePayload,
     PushOp,
+    RefusalPayload,
+    TicketCreatePayload,
     TicketEventPayload,
+    TransferCreate,
     default_ticket_prefix,
     format_ticket_no,
     matter_key,
@@ -103,3 +109,35 @@ def test_op_ids_must_be_uuids_and_v7_is_recognised():
         PushOp(op_id="x", kind="ticket")
     with pytest.raises(ValueError):
         TicketEventPayload(ticket_no="HF20261129000001", event="contact", reply="a\x00b")
+
+
+#: One payload of each kind a call can end in, without its call id (an older desk's).
+_CALL_RECORD_PAYLOADS = [
+    (TicketCreatePayload, {}),
+    (KBClosurePayload, {"kb_entry_id": "KB-1", "kb_entry_version": 1}),
+    (RefusalPayload, {"ground": "litigation", "reason": "属于诉讼事项"}),
+    (EmergencyHandoffPayload, {"line": "fire", "number": "119"}),
+    (AbusiveCallPayload, {"note": "辱骂话务员"}),
+    (TransferCreate, {"reference_kind": "call", "reference": "x", "note": "请专家解答"}),
+]
+
+
+@pytest.mark.parametrize(("model", "base"), _CALL_RECORD_PAYLOADS,
+                         ids=[m.__name__ for m, _ in _CALL_RECORD_PAYLOADS])
+@given(st.uuids())
+def test_every_record_of_a_call_may_carry_its_call_id(model, base, call):
+    """第十条、第十二条、第十三条、第八条: a call may end in several records; each carries
+    the call's id (optional: older desks send none), as lower-case UUID text."""
+    assert model.model_validate(base).call_id is None
+    assert "call_id" not in model.model_validate(base).model_dump(exclude_none=True)
+    given_id = str(call).upper()
+    assert model.model_validate({**base, "call_id": given_id}).call_id == str(call)
+
+
+@pytest.mark.parametrize("bad", ["", "call-1", "01a2263b9d6870ada746cdd8296169ac",
+                                 "01a2263b-9d68-70ad-a746-cdd8296169ac\n"])
+def test_a_call_id_that_is_not_a_uuid_is_refused(bad):
+    with pytest.raises(ValueError):
+        AbusiveCallPayload(note="辱骂话务员", call_id=bad)
+    with pytest.raises(ValueError):
+        TicketCreatePayload(call_id=bad)

@@ -14,11 +14,12 @@ from hotline_desk.gui.presenters import (
     rejected_rows,
     watch_tickets,
 )
+from hotline_desk.gui.widgets.recent_records import RecentRecordsPanel
 from hotline_desk.gui.widgets.rejected_dialog import RejectedDialog
 from hotline_desk.services.board import Figures, OverdueAndSupervised
 from hotline_desk.services.calls import CallerHistory
 from hotline_desk.services.tickets import LocalTicket, RejectedItem
-from hotline_desk.storage.cache.tickets import RecordKind
+from hotline_desk.storage.cache.tickets import MarkState, RecordKind
 
 T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
@@ -65,6 +66,27 @@ def test_record_rows_show_the_server_number_once_synced() -> None:
     assert rows[0].sync == "已同步"
     assert rows[1].provisional and rows[1].sync == "被退回"
     assert len(rows[1].summary) == 40 and rows[1].summary.endswith("…")
+
+
+def test_record_rows_list_an_abusive_call_mark_with_its_sync_state(qtbot) -> None:
+    """第十三条: a mark is listed in 本机记录 with its Chinese kind and state, its number
+    (the only one it gets, never "暂编") and whether it reached the server."""
+    def mark(sync: str) -> LocalTicket:
+        return LocalTicket(id=2, kind=RecordKind.ABUSIVE_CALL, local_no="本地-20260601-0002",
+                           server_no=None, op_id="op-2", state=MarkState.MARKED,
+                           sync_status=sync, payload={"phone": "13812345678",
+                                                      "note": "来电人多次辱骂话务员"},
+                           created_at=T0, updated_at=T0, server_updated_at=None)
+
+    pending, sent = record_rows([mark("pending"), mark("sent")])
+    assert (pending.kind, pending.state, pending.sync) == ("骚扰来电标记", "已标记", "待同步")
+    assert (pending.number, pending.summary) == ("本地-20260601-0002", "来电人多次辱骂话务员")
+    assert not pending.provisional and sent.sync == "已同步"
+    panel = RecentRecordsPanel()
+    qtbot.addWidget(panel)
+    panel.set_rows([pending])
+    cells = [panel.table.item(0, c).text() for c in range(4)]
+    assert cells == ["本地-20260601-0002", "骚扰来电标记", "来电人多次辱骂话务员", "已标记"]
 
 
 def test_rejected_rows_and_the_retry_dialog(qtbot) -> None:

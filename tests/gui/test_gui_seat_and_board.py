@@ -125,6 +125,7 @@ def test_figures_are_drawn_with_pyqtgraph(qtbot) -> None:
     per_hour[9] = 12
     panel.set_figures(date(2026, 6, 1), per_hour, {"咨询": 8, "投诉": 3}, 0.9, None, 11)
     assert "按时办结率 90.0%" in panel.summary.text()
+    assert "今日来电 12 个 · 受理记录 11 件" in panel.summary.text()  # calls ≠ records
     assert "满意率 暂无" in panel.summary.text()
     bars = [item for item in panel.hourly.getPlotItem().items
             if type(item).__name__ == "BarGraphItem"]

@@ -11,6 +11,7 @@ cannot be added without deciding who may call it.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +21,10 @@ import uuid6
 from fastapi.routing import APIRoute
 from platform_kit import GJJ, PASSWORD, ServerApi, Staff
 
+from hotline_desk import paths
 from hotline_desk.core.protocol import (
     KBEntryCreate,
+    ReferenceName,
     TransferCreate,
     TransferReferenceKind,
 )
@@ -34,18 +37,20 @@ from hotline_desk.server.routers import (  # figures, progress, tickets: phase 2
     health,
     kb,
     progress,
+    reference,
     seats,
     tickets,
     transfers,
 )
-from hotline_desk.storage.db import write_transaction
-from hotline_desk.storage.server import kb_entries
+from hotline_desk.storage.db import read_transaction, write_transaction
+from hotline_desk.storage.server import kb_entries, refdata
 from hotline_desk.storage.server import transfers as transfer_store
 from hotline_desk.storage.server.audit import Actor
 
 PLATFORM_ROUTERS = (health.router, auth.router, accounts.router, audit.router, kb.router,
                     seats.router, transfers.router)
 PLATFORM_ROUTERS += (tickets.router, progress.router, figures.router)  # phase 2: tickets
+PLATFORM_ROUTERS += (reference.router,)  # published scripts and lines
 ANONYMOUS = None
 EVERYONE = frozenset(Role)
 _ids = itertools.count(1)
@@ -229,6 +234,38 @@ TABLE += [
         lambda api, who: Call("GET", "/api/v1/figures/day")),
     Row("GET", "/api/v1/figures/rising-topics", {Role.TEAM_LEAD, Role.ADMIN}, 200,
         lambda api, who: Call("GET", "/api/v1/figures/rising-topics")),
+]
+
+# ---------------------------------------------------------------- reference data
+
+def _lines_document(api: ServerApi) -> dict[str, Any]:
+    """The bundled emergency lines (第十二条(三)) one version above the published one."""
+    with read_transaction(api.db):
+        published = refdata.published_version(api.db, ReferenceName.EMERGENCY_LINES) or 1
+    data: dict[str, Any] = json.loads(
+        paths.resource("scripts", "emergency_lines.json").read_text("utf-8"))
+    data["version"] = published + 1
+    return data
+
+
+def _published_lines(api: ServerApi) -> str:
+    """Make sure the centre has published its lines (else GET answers 404)."""
+    with read_transaction(api.db):
+        found = refdata.get(api.db, ReferenceName.EMERGENCY_LINES)
+    if found is None:
+        text = refdata.document_text(_lines_document(api))
+        with write_transaction(api.db):
+            refdata.publish(api.db, ReferenceName.EMERGENCY_LINES, text,
+                            actor=_system_actor(api, Role.ADMIN), now=api.clock())
+    return "/api/v1/reference/emergency_lines"
+
+
+TABLE += [
+    Row("GET", "/api/v1/reference/{name}", EVERYONE, 200,
+        lambda api, who: Call("GET", _published_lines(api))),
+    Row("PUT", "/api/v1/reference/{name}", {Role.ADMIN}, 200,
+        lambda api, who: Call("PUT", "/api/v1/reference/emergency_lines",
+                              json=_lines_document(api))),
 ]
 
 CALLERS: list[Role | None] = [*Role, ANONYMOUS]

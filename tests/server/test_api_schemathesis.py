@@ -28,13 +28,16 @@ from schemathesis.specs.openapi.checks import (
 
 from hotline_desk.core.vocabulary import Role
 
-PATHS = r"^/api/v1/(health|auth|accounts|audit|kb|seats|transfers|tickets|progress|figures)"
+PATHS = (r"^/api/v1/(health|auth|accounts|audit|kb|seats|transfers|tickets|progress|figures"
+         r"|reference)")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
 #: Every platform endpoint with the role whose token the generated requests carry.
 OPERATIONS: list[tuple[str, str, Role | None]] = [
     ("GET", "/api/v1/health", None),
+    ("GET", "/api/v1/reference/{name}", Role.OPERATOR),
+    ("PUT", "/api/v1/reference/{name}", Role.ADMIN),
     ("POST", "/api/v1/auth/login", None),
     ("POST", "/api/v1/auth/logout", Role.OPERATOR),
     ("GET", "/api/v1/auth/me", Role.EXPERT),

@@ -11,17 +11,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_services_support import FORM, ServerProcess, desk, eventually, run
+from test_services_support import (
+    FORM,
+    ServerProcess,
+    desk,
+    desk_api,
+    eventually,
+    logged_in,
+    run,
+)
 
 from hotline_desk.core.errors import DataFormatError
 from hotline_desk.core.kb.entry import KBEntry
 from hotline_desk.core.vocabulary import TicketState
+from hotline_desk.services.board import LeadBoardService
 from hotline_desk.services.calls import CallService
+from hotline_desk.services.clock import china_today
 from hotline_desk.services.knowledge import KnowledgeService
 from hotline_desk.services.reference import ReferenceService
 from hotline_desk.services.tickets import TicketService
 from hotline_desk.storage.cache import LocalCache
 from hotline_desk.storage.cache.outbox import OutboxStatus
+from hotline_desk.storage.cache.tickets import MarkState, RecordKind
 
 
 @pytest.fixture
@@ -101,6 +112,66 @@ def test_every_kind_of_record_is_saved_then_synced_once(server: ServerProcess,
             assert local is not None and local.state is TicketState.DISPATCHED
             # The same batch again: nothing new on the server.
             assert (await d.engine.flush_now()).pushed == 0
+
+    run(main())
+
+
+def test_the_records_of_one_call_carry_its_call_id_and_count_as_one_call(
+        server: ServerProcess, cache: LocalCache) -> None:
+    """第十条、第十二条、第十三条、第八条: one call ends in a ticket, a refusal, an emergency
+    handoff, an abusive-call mark and an expert transfer; every record carries the call's
+    id to the server, a ticket read returns it, and the lead's calls per hour count the
+    call once (第二十七条、第三十三条). The mark is listed among this desk's records with
+    its sync state like the others."""
+
+    async def main() -> None:
+        async with desk_api(server.url) as lead_api:
+            await logged_in(lead_api, "teamlead1")
+            board = LeadBoardService(lead_api)
+            before = await board.figures(china_today())
+            async with desk(server.url, cache) as d:
+                call = d.calls.new_call("13855550101")
+                other = d.calls.new_call("13855550102")
+                assert call.call_id != other.call_id
+                line = next(li for li in d.reference.emergency_lines() if li.number)
+                reason = d.reference.refusal_grounds()[0]
+                tickets = [
+                    await d.tickets.save_ticket(call, {**FORM, "requester_phone": ""}),
+                    await d.tickets.refuse(call, reason.code, content="要求撤销法院判决"),
+                    await d.tickets.emergency_handoff(call, line.code),
+                ]
+                mark = await d.tickets.mark_abusive(call, "来电人辱骂话务员（同一通来电）")
+                transfer = await d.tickets.transfer_to_expert(call, None, "同一通来电转专家")
+                second = await d.tickets.save_ticket(other, FORM)
+                listed = {r.op_id: r for r in await d.tickets.recent()}
+                assert listed[mark.op_id].kind is RecordKind.ABUSIVE_CALL
+                assert listed[mark.op_id].state is MarkState.MARKED
+                assert listed[mark.op_id].sync_status == "pending"
+                assert {listed[s.op_id].call_id for s in [*tickets, mark, transfer]} == {
+                    call.call_id}
+
+                report = await d.engine.flush_now()
+                assert report.sent == 6 and report.rejected == 0, await d.tickets.rejected()
+                for saved, call_id in [*[(t, call.call_id) for t in tickets],
+                                       (second, other.call_id)]:
+                    assert server.query("SELECT call_id FROM tickets WHERE op_id = ?",
+                                        (saved.op_id,)) == [(call_id,)]
+                assert server.query("SELECT call_id FROM call_marks WHERE op_id = ?",
+                                    (mark.op_id,)) == [(call.call_id,)]
+                assert server.query("SELECT call_id, reference FROM transfers WHERE note = ?",
+                                    ("同一通来电转专家",)) == [(call.call_id, call.call_id)]
+                marked = await cache.run(cache.tickets.by_op_id, mark.op_id)
+                assert marked is not None and marked.sync_status == "sent"
+                assert not marked.is_provisional and marked.number == mark.local_no
+
+                number = (await cache.run(cache.tickets.by_op_id, tickets[0].op_id)).number
+                assert (await d.api.ticket(number)).call_id == call.call_id
+                await d.engine.pull_now()  # the local copy now comes from the server
+                pulled = await cache.run(cache.tickets.by_op_id, tickets[0].op_id)
+                assert pulled is not None and pulled.payload.get("call_id") == call.call_id
+            after = await board.figures(china_today())
+        assert after.total - before.total == 4  # ticket records: 3 of the call + 1
+        assert after.calls - before.calls == 2  # but two calls
 
     run(main())
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from hotline_desk.core.protocol import TicketOut, TransferOut, TransferReferenceKind, TransferStatus
 from hotline_desk.gui.style import icon, set_role
+from hotline_desk.gui.widgets.deadline_text import deadline_text
 from hotline_desk.gui.widgets.durations import format_duration, format_local_time
 from hotline_desk.gui.widgets.table_fill import refilled
 
@@ -45,7 +46,7 @@ def ticket_html(ticket: TicketOut) -> str:
         return (f"<tr><td style='color:#6b7280;padding-right:10px'>{label}</td>"
                 f"<td>{html.escape(value or '—')}</td></tr>")
 
-    due = ticket.deadlines.completion_due.isoformat() if ticket.deadlines else None
+    due = deadline_text(ticket.deadlines) if ticket.deadlines else None
     rows = [
         row("工单编号", ticket.ticket_no),
         row("状态", ticket.state.label),

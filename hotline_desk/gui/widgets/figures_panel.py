@@ -39,7 +39,7 @@ class FiguresPanel(QWidget):
         super().__init__(parent)
         self.title = QLabel("今日数据", self)
         self.title.setObjectName("sectionTitle")
-        self.hourly = _plot("每小时受理量")
+        self.hourly = _plot("每小时来电量")
         self.by_type = _plot("各类诉求工单量")
         self.rates = _plot("按时办结率与满意率（%）")
         self.summary = QLabel(self)
@@ -74,7 +74,9 @@ class FiguresPanel(QWidget):
         self.title.setText(f"{day:%Y年%m月%d日} 数据")
         on_time = "暂无" if on_time_rate is None else f"{on_time_rate:.1%}"
         satisfied = "暂无" if satisfaction_rate is None else f"{satisfaction_rate:.1%}"
-        self.summary.setText(f"今日受理 {count} 件 · 按时办结率 {on_time} · 满意率 {satisfied}")
+        # calls (one per call, whatever it ended in) and the records made of them
+        self.summary.setText(f"今日来电 {sum(hours)} 个 · 受理记录 {count} 件 · "
+                             f"按时办结率 {on_time} · 满意率 {satisfied}")
 
         self.hourly.clear()
         self.hourly.addItem(pg.BarGraphItem(x=list(range(24)), height=hours, width=0.7,

@@ -1,8 +1,9 @@
 """Read-only tables of tickets and transfers for the team lead's board.
 
 * :class:`WatchTable` — overdue and supervised tickets (第二十条): number, type,
-  handling unit, state, completion deadline, overdue flag and why it is
-  supervised (the server's Chinese reasons).
+  handling unit, state, completion deadline (a legal one with its basis and the
+  progress report due, 第十七条(三)), overdue flags and why it is supervised (the
+  server's Chinese reasons).
 * :class:`TransferTable` — the expert queue as the team lead watches it.
 """
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desk.core.protocol import TicketOut, TransferOut, TransferStatus
+from hotline_desk.gui.widgets.deadline_text import deadline_text, overdue_text
 from hotline_desk.gui.widgets.durations import format_duration, format_local_time
 from hotline_desk.gui.widgets.expert_queue import reference_text
 from hotline_desk.gui.widgets.table_fill import refilled
@@ -67,21 +69,20 @@ class WatchTable(_Titled):
         self.table.setWordWrap(True)  # the supervision reasons are whole sentences
 
     def set_tickets(self, tickets: Sequence[TicketOut]) -> None:
-        rows = sorted(tickets, key=lambda t: (not t.overdue, t.deadlines.completion_due
+        rows = sorted(tickets, key=lambda t: (not (t.overdue or t.progress_overdue),
+                                              t.deadlines.completion_due
                                               if t.deadlines else t.received_at.date()))
         with refilled(self.table, len(rows)):
             for r, ticket in enumerate(rows):
-                due = ticket.deadlines.completion_due.isoformat() if ticket.deadlines else "—"
-                if ticket.deadlines is not None and ticket.deadlines.provisional:
-                    due += "（暂定）"
+                due = deadline_text(ticket.deadlines)
                 reasons = "；".join(s.reason_zh for s in ticket.supervision)
                 values = (ticket.ticket_no,
                           ticket.request_type.label if ticket.request_type else ticket.kind.label,
                           ticket.lead_unit or "—", ticket.state.label, due,
-                          "超期" if ticket.overdue else "", reasons)
+                          overdue_text(ticket), reasons)
                 for c, value in enumerate(values):
                     item = QTableWidgetItem(value)
-                    if ticket.overdue:
+                    if ticket.overdue or ticket.progress_overdue:
                         item.setForeground(QBrush(QColor("#b3261e")))
                     if c == 6:
                         item.setToolTip(reasons)

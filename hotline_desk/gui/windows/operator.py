@@ -111,6 +111,9 @@ class OperatorWindow(DeskWindow):
         self.call_ctl.call_changed.connect(self._call_changed)
         self._kb_changed = ListenerSignal(ctx.knowledge.add_listener, self)
         self._kb_changed.changed.connect(lambda _count: self.search.refresh())
+        # scripts or lines the centre published while the desk runs (第三十一条)
+        self._reference_changed = ListenerSignal(ctx.reference.add_listener, self)
+        self._reference_changed.changed.connect(self._reference_replaced)
 
         # --------------------------------------------------------------- actions
         def action(text: str, keys: str, slot: object) -> QAction:
@@ -143,6 +146,16 @@ class OperatorWindow(DeskWindow):
         self.ticket_ctl.restore()
         self.ticket_ctl.refresh_recent()
         self.search.refresh()
+
+    def _reference_replaced(self, _names: object) -> None:
+        """Newer refusal scripts (第十条) or emergency lines (第十二条(三)) from the centre:
+        refill both panels now, keeping the reason the operator had chosen."""
+        chosen = self.refusal.ui.reasonCombo.currentData()
+        self.refusal.set_reasons(self.ctx.reference.refusal_grounds())
+        if chosen:
+            self.refusal.select(chosen)
+        self.emergency.set_lines(self.ctx.reference.emergency_lines())
+        self.register_actions(self.emergency.shortcut_actions())
 
     def _show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)

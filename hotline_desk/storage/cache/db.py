@@ -241,9 +241,36 @@ def _migration_2(database: peewee.SqliteDatabase) -> None:
     migrate(migrator.add_column("local_record", "server_updated_at", peewee.TextField(null=True)))
 
 
+# Marks saved before version 3 had an outbox operation but no local record, so they were
+# missing from the desk's recent records. Frozen text: the kind, its state and the sync
+# statuses are the values of that time (``abusive_call``, ``marked``, the outbox status).
+_V3_SQL = """
+INSERT INTO local_record (kind, local_no, op_id, server_no, state, sync_status, payload,
+                          created_at, updated_at, server_updated_at)
+SELECT 'abusive_call', o.local_no, o.op_id, NULL, 'marked', o.status, o.payload,
+       o.created_at, COALESCE(o.sent_at, o.created_at), NULL
+FROM outbox AS o
+WHERE o.kind = 'abusive_call' AND o.record_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM local_record AS r WHERE r.op_id = o.op_id)
+  AND (o.local_no IS NULL
+       OR NOT EXISTS (SELECT 1 FROM local_record AS r WHERE r.local_no = o.local_no))
+ORDER BY o.seq;
+UPDATE outbox
+SET record_id = (SELECT r.id FROM local_record AS r WHERE r.op_id = outbox.op_id)
+WHERE kind = 'abusive_call' AND record_id IS NULL
+"""
+
+
+def _migration_3(database: peewee.SqliteDatabase) -> None:
+    """Abusive-call marks become local records (第十三条): those already in the outbox
+    get one, linked to their operation, so they show in the recent records."""
+    _execute_script(database, _V3_SQL)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "base schema", _migration_1),
     Migration(2, "outbox audit, caller history, KB index metadata", _migration_2),
+    Migration(3, "abusive-call marks as local records", _migration_3),
 )
 
 

@@ -12,7 +12,11 @@ ticket number replaces the provisional one for display (``LocalRecord.number``);
 the provisional number stays findable.
 
 Record kinds follow the handling paths of 第十二条 plus the refusal record of
-第十条 ("如实记录": a refusal is saved and synced like any ticket).
+第十条 ("如实记录": a refusal is saved and synced like any ticket), the transfer to an
+expert seat (第八条) and the abusive-call mark (第十三条). A mark is not a ticket: its
+state is :attr:`MarkState.MARKED`, and like a transfer it never gets a number of its own
+from the server (the provisional number is the only one, so it is not "provisional").
+Every record of a call carries the call's id in its payload (``call_id``).
 """
 
 from __future__ import annotations
@@ -39,22 +43,40 @@ LOCAL_NO_PREFIX = "本地"
 
 
 class RecordKind(LabeledEnum):
-    """What a desk save records (第十条, 第十二条)."""
+    """What a desk save records (第八条, 第十条, 第十二条, 第十三条)."""
 
     TICKET = ("ticket", "工单")
     REFUSAL = ("refusal", "不予受理记录")
     EMERGENCY_HANDOFF = ("emergency_handoff", "紧急转接记录")
     KB_CLOSURE = ("kb_closure", "知识库即时办结")
     TRANSFER = ("transfer", "转办记录")
+    ABUSIVE_CALL = ("abusive_call", "骚扰来电标记")
 
+
+class MarkState(LabeledEnum):
+    """The state of a record that is not a ticket: an abusive-call mark (第十三条)."""
+
+    MARKED = ("marked", "已标记")
+
+
+#: A local record's state: a ticket's, or a mark's.
+RecordState = TicketState | MarkState
+
+#: Kinds the server gives a public number of their own (a ticket record). The server's
+#: answer to a mark names the *marked* ticket, if any, which is not the mark's number.
+SERVER_NUMBERED: frozenset[RecordKind] = frozenset({
+    RecordKind.TICKET, RecordKind.REFUSAL, RecordKind.EMERGENCY_HANDOFF,
+    RecordKind.KB_CLOSURE,
+})
 
 #: The state a freshly saved record starts in (callers may pass another).
-DEFAULT_STATE: dict[RecordKind, TicketState] = {
+DEFAULT_STATE: dict[RecordKind, RecordState] = {
     RecordKind.TICKET: TicketState.PENDING_DISPATCH,
     RecordKind.REFUSAL: TicketState.REFUSED,
     RecordKind.EMERGENCY_HANDOFF: TicketState.EMERGENCY_HANDOFF,
     RecordKind.KB_CLOSURE: TicketState.ANSWERED_ON_SPOT,
     RecordKind.TRANSFER: TicketState.PENDING_DISPATCH,
+    RecordKind.ABUSIVE_CALL: MarkState.MARKED,
 }
 
 #: ``sync_status`` of a record that came from the server rather than this desk.
@@ -78,7 +100,7 @@ class LocalRecord:
     local_no: str | None
     server_no: str | None
     op_id: str | None
-    state: TicketState
+    state: RecordState
     sync_status: str
     payload: dict[str, Any]
     created_at: datetime
@@ -92,7 +114,15 @@ class LocalRecord:
 
     @property
     def is_provisional(self) -> bool:
-        return self.server_no is None
+        """The number shown will still change (a ticket record the server has not
+        numbered yet); a mark's or a transfer's local number is its only number."""
+        return self.server_no is None and self.kind in SERVER_NUMBERED
+
+    @property
+    def call_id(self) -> str | None:
+        """The call the record was saved in (``None`` for records without one)."""
+        value = self.payload.get("call_id")
+        return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +157,13 @@ def _kind(value: str) -> RecordKind:
                               f"未知的记录类型：{value}") from exc
 
 
-def _state(value: str) -> TicketState:
+def _state(value: str) -> RecordState:
     try:
         return TicketState.from_label(value)
+    except ValueError:
+        pass
+    try:
+        return MarkState.from_label(value)
     except ValueError as exc:
         raise DataFormatError(f"unknown ticket state {value!r}",
                               f"未知的工单状态：{value}") from exc
@@ -177,7 +211,7 @@ def bump_counter(models: CacheModels, day: str, at_least: int) -> None:
 def _record(row: Any) -> LocalRecord:
     return LocalRecord(
         id=row.id, kind=RecordKind(row.kind), local_no=row.local_no, server_no=row.server_no,
-        op_id=row.op_id, state=TicketState(row.state), sync_status=row.sync_status,
+        op_id=row.op_id, state=_state(row.state), sync_status=row.sync_status,
         payload=row.payload, created_at=row.created_at, updated_at=row.updated_at,
         server_updated_at=row.server_updated_at,
     )
@@ -203,9 +237,14 @@ def attach_server_number(models: CacheModels, record_id: int, server_no: str | N
 
     If the change feed already delivered the same ticket as a separate row (pull
     before acknowledgement), that row's server state is merged into the local record
-    and the duplicate row is removed.
+    and the duplicate row is removed. A record the server does not number itself (a
+    mark, a transfer) keeps no number from the answer: for a mark it is the marked
+    ticket's.
     """
     r = models.LocalRecord
+    kind = r.select(r.kind).where(r.id == record_id).scalar()
+    if kind is not None and RecordKind(kind) not in SERVER_NUMBERED:
+        server_no = None
     if server_no:
         pulled = r.get_or_none((r.server_no == server_no) & (r.id != record_id))
         if pulled is not None:

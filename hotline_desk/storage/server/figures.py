@@ -15,8 +15,18 @@ Days are Asia/Shanghai calendar days.
   one rating per ticket). ``None`` without ratings.
 
 **One day** (:func:`day_figures`): every ticket record received that day (tickets,
-answers on the spot, refusals, emergency handoffs) by kind, request type, area and hour
-of receipt.
+answers on the spot, refusals, emergency handoffs) by kind, request type and area, and
+the calls per hour (:func:`calls_per_hour`).
+
+**Calls per hour**: one call can end in several records (a ticket and a transfer to an
+expert seat, a refusal then an emergency handoff, an abusive-call mark), and every record
+of a call carries the desk's call id. A call is counted once, in the hour of its first
+record — over the ticket records, the call marks and the transfers, so a call that ended
+only in a mark or a transfer counts too. A ticket record without a call id (an older
+desk) counts as one call; a mark or a transfer without one is not counted (it names no
+call: a team lead's mark, a transfer of an existing ticket). A call whose first record
+fell on an earlier day is counted on that day, never twice. Marks and transfers are timed
+by the server's clock when they arrived, tickets by the desk's time of the call.
 
 **Rising topics** (:func:`rising_topics`): accepted requests (tickets and answers on the
 spot) grouped by topic (``core.ticket_protocol.topic_for``: the operator's topic, else
@@ -46,7 +56,8 @@ from hotline_desk.core.protocol import (
     UnitFigures,
     rising_ratio,
 )
-from hotline_desk.storage.server.tickets_models import TicketRow
+from hotline_desk.storage.server.models import Transfer
+from hotline_desk.storage.server.tickets_models import CallMarkRow, TicketRow
 from hotline_desk.storage.server.tickets_supervision import COUNTED_KINDS
 
 MAX_RANGE_DAYS = 92
@@ -110,24 +121,56 @@ def unit_figures(db: peewee.Database, start: date, end: date, *, now: datetime,
     return UnitFigures(start=start, end=end, items=items)
 
 
+#: Where the records of a call are kept: the table, its call id and the time of the record.
+_CALL_RECORDS: tuple[tuple[type[peewee.Model], peewee.Field, peewee.Field], ...] = (
+    (TicketRow, TicketRow.call_id, TicketRow.received_at),
+    (CallMarkRow, CallMarkRow.call_id, CallMarkRow.marked_at),
+    (Transfer, Transfer.call_id, Transfer.created_at),
+)
+
+
+def calls_per_hour(db: peewee.Database, lower: datetime, upper: datetime) -> list[int]:
+    """Calls whose first record falls in ``[lower, upper)`` (one day), per Asia/Shanghai
+    hour of that first record (see the module docstring)."""
+    per_hour = [0] * 24
+    anonymous = (TicketRow.select(TicketRow.received_at)
+                 .where(TicketRow.call_id.is_null() & (TicketRow.received_at >= lower)
+                        & (TicketRow.received_at < upper)))
+    for (received,) in anonymous.tuples().execute(db):
+        per_hour[received.astimezone(SHANGHAI).hour] += 1
+    in_day = [model.select(call).where(call.is_null(False) & (at >= lower) & (at < upper))
+              for model, call, at in _CALL_RECORDS]
+    calls_of_day = in_day[0] | in_day[1] | in_day[2]  # UNION: each call id once
+    first: dict[str, datetime] = {}
+    for model, call, at in _CALL_RECORDS:
+        starts = (model.select(call, peewee.fn.MIN(at)).where(call.in_(calls_of_day))
+                  .group_by(call))
+        for call_id, raw in starts.tuples().execute(db):
+            started = at.python_value(raw)
+            if started is not None and (call_id not in first or started < first[call_id]):
+                first[call_id] = started
+    for started in first.values():
+        if lower <= started < upper:  # else the call began on an earlier day
+            per_hour[started.astimezone(SHANGHAI).hour] += 1
+    return per_hour
+
+
 def day_figures(db: peewee.Database, day: date) -> DayFigures:
     lower, upper = day_start(day), day_start(day + timedelta(days=1))
     per_kind: Counter[str] = Counter()
     per_type: Counter[str] = Counter()
     per_area: Counter[str] = Counter()
-    per_hour = [0] * 24
-    rows = (TicketRow.select(TicketRow.kind, TicketRow.request_type, TicketRow.area,
-                             TicketRow.received_at)
+    rows = (TicketRow.select(TicketRow.kind, TicketRow.request_type, TicketRow.area)
             .where((TicketRow.received_at >= lower) & (TicketRow.received_at < upper)))
     total = 0
-    for kind, request_type, area, received in rows.tuples().execute(db):
+    for kind, request_type, area in rows.tuples().execute(db):
         total += 1
         per_kind[kind] += 1
         if request_type:
             per_type[request_type] += 1
         if area:
             per_area[area] += 1
-        per_hour[received.astimezone(SHANGHAI).hour] += 1
+    per_hour = calls_per_hour(db, lower, upper)
     return DayFigures(day=day, total=total, per_kind=dict(sorted(per_kind.items())),
                       per_type=dict(sorted(per_type.items())),
                       per_area=dict(sorted(per_area.items())), per_hour=per_hour)

@@ -230,6 +230,7 @@ class Transfer(ServerModel):
     completed_at = UtcDateTimeField(null=True)
     completion_notes = peewee.TextField(null=True)
     cancelled_at = UtcDateTimeField(null=True)
+    call_id = peewee.TextField(null=True)  # schema_0005_call_ids
 
     class Meta:
         table_name = "transfers"

@@ -10,7 +10,8 @@ problem; nothing is stored.
 What the server adds: the public ticket number (``tickets_numbers``), the topic and the
 same-matter keys (``core.ticket_protocol``), the seat, the event history, the
 supervision facts (and those of the open tickets of the same matter it changes), the
-audit record.
+audit record. The desk's call id (optional: older desks send none) is stored as given,
+so the records one call ended in can be linked and counted as one call.
 A ticket created with purpose ``dispatch`` is recorded and dispatched in the same
 transaction (two events), so its deadlines run from that moment.
 
@@ -225,7 +226,7 @@ def prepare_ticket(actor: Actor, payload: dict[str, Any]) -> Creation:
         raise rejected(ErrorCode.VALIDATION_ERROR, f"purpose must be dispatch or record, "
                        f"not {data.purpose!r} (answers on the spot are kb_closure operations)",
                        rule_problems(["办理方式应为转办或暂存待转办"], "purpose"))
-    form = data.model_dump(exclude={"purpose", "topic", "note"})
+    form = data.model_dump(exclude={"purpose", "topic", "note", "call_id"})
     draft, problems = check_form(form, purpose)
     if problems:
         raise rejected(ErrorCode.VALIDATION_ERROR, "the ticket has invalid fields",
@@ -239,14 +240,15 @@ def prepare_ticket(actor: Actor, payload: dict[str, Any]) -> Creation:
         _check_move(actor, TicketState.PENDING_DISPATCH, TicketEvent.DISPATCH, fields)
         dispatch = Dispatch(draft.lead_unit, tuple(draft.co_units),
                             draft.handling_requirements, fields)
-    return Creation("ticket", TicketState.PENDING_DISPATCH, _draft_columns(draft), note,
+    return Creation("ticket", TicketState.PENDING_DISPATCH,
+                    {**_draft_columns(draft), "call_id": data.call_id}, note,
                     topic_text=data.topic, dispatch=dispatch)
 
 
 def prepare_kb_closure(actor: Actor, payload: dict[str, Any]) -> Creation:
     """``kb_closure``: a consultation answered on the spot (第十二条(一))."""
     data = parse(KBClosurePayload, payload)
-    form = data.model_dump(exclude={"topic", "note", "kb_entry_version"})
+    form = data.model_dump(exclude={"topic", "note", "kb_entry_version", "call_id"})
     draft, problems = check_form(form, DraftPurpose.ANSWER_ON_SPOT)
     if problems:
         raise rejected(ErrorCode.VALIDATION_ERROR, "the answered request has invalid fields",
@@ -255,7 +257,8 @@ def prepare_kb_closure(actor: Actor, payload: dict[str, Any]) -> Creation:
     if data.note.strip():
         fields["note"] = data.note
     _check_move(actor, None, TicketEvent.ANSWER_ON_SPOT, fields)
-    return Creation("kb_closure", TicketState.ANSWERED_ON_SPOT, _draft_columns(draft), fields,
+    return Creation("kb_closure", TicketState.ANSWERED_ON_SPOT,
+                    {**_draft_columns(draft), "call_id": data.call_id}, fields,
                     topic_text=data.topic, kb_entry_version=data.kb_entry_version)
 
 
@@ -294,7 +297,7 @@ def prepare_refusal(actor: Actor, payload: dict[str, Any]) -> Creation:
                        rule_problems(problems))
     fields["ground"] = RefusalGround.from_label(data.ground).value
     columns = {"requester_phone": phone, "requester_name": data.requester_name or None,
-               "content": data.content, "channel": channel,
+               "content": data.content, "channel": channel, "call_id": data.call_id,
                "details": {key: fields.get(key) for key in
                            ("ground", "reason", "referral_unit", "referral_contact", "note")
                            if fields.get(key)}}
@@ -330,7 +333,7 @@ def prepare_handoff(actor: Actor, payload: dict[str, Any]) -> Creation:
         raise rejected(ErrorCode.VALIDATION_ERROR, "the handoff record has invalid fields",
                        rule_problems(problems))
     columns = {"requester_phone": phone, "content": data.content,
-               "location": data.location or None, "channel": channel,
+               "location": data.location or None, "channel": channel, "call_id": data.call_id,
                "details": {"line": data.line, "number": data.number,
                            **({"note": data.note} if data.note.strip() else {})}}
     return Creation("emergency_handoff", TicketState.EMERGENCY_HANDOFF, columns,

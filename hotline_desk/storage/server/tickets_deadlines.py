@@ -20,10 +20,20 @@ calendar the deadlines were computed with; without it the column is cleared (NUL
 "not known: check at the next recompute pass"), so a stored fingerprint never describes
 deadlines it was not computed with.
 
+A deadline set by law (第十七条(三), ``core.legal_deadline``): ``tickets.legal_deadline``
+holds the law's period as the lead unit recorded it (:func:`legal_record`; the inputs,
+with the moment it was recorded) and ``tickets.progress_reported_at`` the latest progress
+report. :func:`rebuild` applies both after the extensions (a legal deadline ends
+extensions, so every granted one came before it): the completion columns then hold the
+law's deadline, and ``progress_due``/``progress_deadline`` when the next progress report
+is due (NULL: none is due). A recompute with another calendar therefore keeps the legal
+deadline, counting its working or natural days on the new calendar.
+
 Overdue (第二十条(二) 逾期未办理（结）): a ticket still with its unit is overdue once its
 completion deadline has passed, or — not yet contacted — once its first-contact deadline
 (第十五条) has passed. :func:`is_overdue` decides it from the row; the scheduler stores it
-and every read recomputes it.
+and every read recomputes it. Separately, :func:`is_progress_overdue`: a progress report
+due under a legal deadline was not made by its deadline (its own supervision ground).
 """
 
 from __future__ import annotations
@@ -35,6 +45,8 @@ from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import peewee
+
 from hotline_desk.core.deadlines import (
     Extension,
     TicketDeadlines,
@@ -44,7 +56,18 @@ from hotline_desk.core.deadlines import (
     ticket_deadlines,
 )
 from hotline_desk.core.errors import RuleViolation
-from hotline_desk.core.protocol import HANDLING_STATES, DeadlinesOut, ExtensionOut
+from hotline_desk.core.legal_deadline import (
+    LegalDayKind,
+    LegalDeadline,
+    apply_legal_deadline,
+    report_progress,
+)
+from hotline_desk.core.protocol import (
+    HANDLING_STATES,
+    DeadlinesOut,
+    ExtensionOut,
+    LegalDeadlineOut,
+)
 from hotline_desk.core.vocabulary import RequestType, TicketState
 from hotline_desk.core.workdays import DaySource, WorkCalendar
 from hotline_desk.storage.server.tickets_models import TicketRow
@@ -62,6 +85,24 @@ def _extension_record(extension: Extension) -> dict[str, Any]:
             "new_due": extension.new.date.isoformat()}
 
 
+def legal_record(legal: LegalDeadline, recorded_at: datetime) -> dict[str, Any]:
+    """The ``tickets.legal_deadline`` value: the law's period as recorded (第十七条(三))."""
+    return {"law": legal.law, "article": legal.article, "days": legal.days,
+            "day_kind": legal.day_kind.value if legal.days is not None else None,
+            "until": legal.until.isoformat() if legal.until is not None else None,
+            "recorded_at": recorded_at.isoformat()}
+
+
+def legal_of(record: dict[str, Any]) -> LegalDeadline:
+    """The :class:`LegalDeadline` of a stored ``legal_record``."""
+    until = record.get("until")
+    return LegalDeadline(
+        law=str(record["law"]), article=str(record["article"]),
+        days=int(record["days"]) if record.get("days") is not None else None,
+        day_kind=LegalDayKind(record.get("day_kind") or LegalDayKind.WORKING_DAYS.value),
+        until=date.fromisoformat(until) if until else None)
+
+
 def rebuild(calendar: WorkCalendar, row: TicketRow) -> TicketDeadlines | None:
     """The ticket's deadlines recomputed from its dispatch, with its extensions replayed.
 
@@ -73,7 +114,9 @@ def rebuild(calendar: WorkCalendar, row: TicketRow) -> TicketDeadlines | None:
     An extension that no longer passes ``apply_extension``'s checks under this calendar
     (the calendar moved the deadline it was applied against to before its application)
     was granted all the same: what was granted stays granted, as the same number of
-    working days after the recomputed deadline.
+    working days after the recomputed deadline. Then the legal deadline, if one was
+    recorded, from its own inputs (``apply_legal_deadline``), and the latest progress
+    report (``report_progress``), so the next report is counted from it.
     """
     if row.dispatched_at is None or row.request_type is None:
         return None
@@ -91,6 +134,10 @@ def rebuild(calendar: WorkCalendar, row: TicketRow) -> TicketDeadlines | None:
                                 due_after(calendar, current.date, days))
             deadlines = replace(deadlines, completion=granted.new,
                                 extensions=(*deadlines.extensions, granted))
+    if row.legal_deadline:
+        deadlines = apply_legal_deadline(calendar, deadlines, legal_of(row.legal_deadline))
+        if row.progress_reported_at is not None:
+            deadlines = report_progress(calendar, deadlines, row.progress_reported_at)
     return deadlines
 
 
@@ -120,6 +167,8 @@ def deadline_years(deadlines: TicketDeadlines) -> range:
             deadlines.completion.date]
     dues += [day for item in deadlines.extensions for day in (item.previous.date,
                                                                 item.new.date)]
+    dues += [due.date for due in (deadlines.regular_completion, deadlines.progress_report)
+             if due is not None]
     return range(local_date(deadlines.received_at).year, max(dues).year + 1)
 
 
@@ -146,7 +195,7 @@ def fingerprint_tokens(fingerprint: str) -> dict[int, tuple[DaySource, str]] | N
 DEADLINE_COLUMNS = ("first_contact_due", "first_contact_deadline", "return_due",
                     "return_deadline", "completion_due", "completion_deadline",
                     "completion_limit_days", "deadlines_provisional", "calendar_source",
-                    "extensions")
+                    "extensions", "progress_due", "progress_deadline")
 
 
 def columns(deadlines: TicketDeadlines | None,
@@ -155,12 +204,17 @@ def columns(deadlines: TicketDeadlines | None,
 
     ``calendar``: the calendar ``deadlines`` were computed with, for the
     ``calendar_fingerprint`` column; without it that column is cleared (unknown).
+    ``legal_deadline`` (an input, written by the event that records it) is only cleared
+    with the rest.
     """
     if deadlines is None:
         return {"first_contact_due": None, "first_contact_deadline": None, "return_due": None,
                 "return_deadline": None, "completion_due": None, "completion_deadline": None,
                 "completion_limit_days": None, "deadlines_provisional": False,
-                "calendar_source": None, "extensions": [], "calendar_fingerprint": None}
+                "calendar_source": None, "extensions": [], "calendar_fingerprint": None,
+                "legal_deadline": None, "progress_due": None, "progress_deadline": None,
+                "progress_reported_at": None}
+    progress = deadlines.progress_report
     return {
         "first_contact_due": deadlines.first_contact.date,
         "first_contact_deadline": deadlines.first_contact.deadline,
@@ -172,6 +226,9 @@ def columns(deadlines: TicketDeadlines | None,
         "deadlines_provisional": deadlines.provisional,
         "calendar_source": deadlines.source.value,
         "extensions": [_extension_record(item) for item in deadlines.extensions],
+        "progress_due": progress.date if progress is not None else None,
+        "progress_deadline": progress.deadline if progress is not None else None,
+        "progress_reported_at": deadlines.progress_reported_at,
         "calendar_fingerprint": (calendar_fingerprint(calendar, deadlines)
                                  if calendar is not None else None),
     }
@@ -185,6 +242,32 @@ def is_overdue(row: TicketRow, now: datetime) -> bool:
         return True
     return bool(row.contacted_at is None and row.first_contact_deadline is not None
                 and now >= row.first_contact_deadline)
+
+
+def is_progress_overdue(row: TicketRow, now: datetime) -> bool:
+    """Whether a progress report due under a legal deadline (第十七条(三)) is past due: the
+    ticket is with its unit and the next report's deadline has passed (each report moves
+    it, so a report made clears it)."""
+    return (TicketState(row.state) in HANDLING_STATES and row.progress_deadline is not None
+            and now >= row.progress_deadline)
+
+
+def progress_past(now: datetime) -> peewee.Expression:
+    """:func:`is_progress_overdue` as a condition (for the scheduler and the lists)."""
+    return (TicketRow.state.in_([state.value for state in HANDLING_STATES])
+            & (TicketRow.progress_deadline <= now))
+
+
+def _legal_out(row: TicketRow) -> LegalDeadlineOut | None:
+    if not row.legal_deadline or row.completion_due is None:
+        return None
+    record = row.legal_deadline
+    legal = legal_of(record)
+    return LegalDeadlineOut(
+        law=legal.law, article=legal.article, basis=legal.basis_zh, days=legal.days,
+        day_kind=legal.day_kind.value if legal.days is not None else None,
+        until=legal.until, term=legal.term_zh, due=row.completion_due,
+        recorded_at=datetime.fromisoformat(record["recorded_at"]))
 
 
 def to_out(row: TicketRow) -> DeadlinesOut | None:
@@ -203,4 +286,7 @@ def to_out(row: TicketRow) -> DeadlinesOut | None:
             previous_due=date.fromisoformat(item["previous_due"]),
             new_due=date.fromisoformat(item["new_due"]))
             for item in row.extensions or []],
+        legal=_legal_out(row), progress_report_due=row.progress_due,
+        progress_report_deadline=row.progress_deadline,
+        progress_reported_at=row.progress_reported_at,
     )

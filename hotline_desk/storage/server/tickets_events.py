@@ -15,7 +15,13 @@ machine leaves to others:
 * an extension (第十八条) is checked by ``core.deadlines.apply_extension`` when it is
   requested (before the deadline, no longer than the first limit) and again when a team
   lead approves it (the count limit; ``special_approval`` for a third one);
-* completion records whether it was on time (第十七条, for the on-time rate of 第二十七条);
+* a legal deadline (第十七条(三)) — recorded by the lead unit or a team lead, with its
+  basis — replaces the completion deadline and leaves a progress report due at the regular
+  limit (``core.legal_deadline``; a bad period is a ``validation_error`` naming its field);
+  a progress report moves the next one; a ticket with a legal deadline is not extended
+  under 第十八条 (``apply_extension`` refuses it);
+* completion records whether it was on time (第十七条, for the on-time rate of 第二十七条;
+  against the legal deadline when there is one);
 * the supervision facts an event changes (退回重办, 差评, an approved return) are updated.
 """
 
@@ -28,10 +34,12 @@ from datetime import datetime
 from typing import Any
 
 from hotline_desk.core import ticket_flow
-from hotline_desk.core.deadlines import apply_extension
-from hotline_desk.core.errors import RuleViolation
+from hotline_desk.core.deadlines import TicketDeadlines, apply_extension
+from hotline_desk.core.errors import DataFormatError, RuleViolation
+from hotline_desk.core.legal_deadline import LegalDeadline, apply_legal_deadline, report_progress
 from hotline_desk.core.protocol import (
     ErrorCode,
+    Problem,
     PushStatus,
     TicketEventPayload,
     place_key,
@@ -85,7 +93,7 @@ def dispatch_columns(w: TicketWrite, row: TicketRow, lead: str, co_units: list[s
         "lead_unit": lead, "co_units": co_units, "handling_requirements": requirements,
         "dispatched_at": w.now, "contacted_at": None, "completed_at": None,
         "completed_on_time": None, "pending_extension": None, "resume_state": None,
-        "place_key": place_key(lead, request_type, row.location),
+        "place_key": place_key(lead, request_type, row.location), "legal_deadline": None,
         **tickets_deadlines.columns(deadlines, w.calendar),
     }
 
@@ -168,6 +176,43 @@ def _deny_extension(w: TicketWrite, row: TicketRow, data: TicketEventPayload,
     return {"pending_extension": None}
 
 
+def _current_deadlines(w: TicketWrite, row: TicketRow) -> TicketDeadlines:
+    deadlines = tickets_deadlines.rebuild(w.calendar, row)
+    if deadlines is None:
+        raise rejected(ErrorCode.RULE_VIOLATION, "the ticket has no deadlines",
+                       rule_problems(["工单尚未转办，没有办理时限"]))
+    return deadlines
+
+
+def _set_legal_deadline(w: TicketWrite, row: TicketRow, data: TicketEventPayload,
+                        ) -> dict[str, Any]:
+    """第十七条(三): the law's period becomes the completion deadline; recorded again, it
+    replaces the previous one (a law that allows its period to be lengthened)."""
+    deadlines = _current_deadlines(w, row)
+    try:
+        legal = LegalDeadline.from_fields(
+            law=data.law, article=data.law_article, days=data.legal_days,
+            day_kind=data.legal_day_kind, until=data.legal_due_date)
+        moved = apply_legal_deadline(w.calendar, deadlines, legal)
+    except DataFormatError as exc:
+        raise rejected(ErrorCode.VALIDATION_ERROR, exc.message, [
+            Problem(location="payload", field=field, message=message)
+            for _, field, message in exc.problems] or rule_problems([exc.message_zh])) from None
+    return {"legal_deadline": tickets_deadlines.legal_record(legal, w.now),
+            **tickets_deadlines.columns(moved, w.calendar)}
+
+
+def _report_progress(w: TicketWrite, row: TicketRow, data: TicketEventPayload,
+                     ) -> dict[str, Any]:
+    """第十七条(三) 动态反馈办理进展: the next report is due one regular limit later."""
+    try:
+        moved = report_progress(w.calendar, _current_deadlines(w, row), w.now)
+    except RuleViolation as exc:
+        raise rejected(ErrorCode.RULE_VIOLATION, exc.message,
+                       rule_problems([exc.message_zh], "event")) from None
+    return tickets_deadlines.columns(moved, w.calendar)
+
+
 def _complete(w: TicketWrite, row: TicketRow, data: TicketEventPayload) -> dict[str, Any]:
     on_time = row.completion_deadline is None or w.now < row.completion_deadline
     details = {**(row.details or {}), "reply": (data.reply or "").strip(),
@@ -204,6 +249,8 @@ HANDLERS: dict[TicketEvent, Handler] = {
     TicketEvent.REQUEST_EXTENSION: _request_extension,
     TicketEvent.APPROVE_EXTENSION: _approve_extension,
     TicketEvent.DENY_EXTENSION: _deny_extension,
+    TicketEvent.SET_LEGAL_DEADLINE: _set_legal_deadline,
+    TicketEvent.REPORT_PROGRESS: _report_progress,
     TicketEvent.COMPLETE: _complete,
     TicketEvent.REJECT_COMPLETION: _reject_completion,
     TicketEvent.RATE: _rate,
@@ -257,11 +304,14 @@ def save(w: TicketWrite, row: TicketRow, event: str, target: TicketState,
     TicketRow.update(**changes).where(TicketRow.id == row.id).execute(w.db)
     fresh = reload(w.db, row.id)
     overdue = tickets_deadlines.is_overdue(fresh, w.now)
+    progress_overdue = tickets_deadlines.is_progress_overdue(fresh, w.now)
     keys_changed = "place_key" in values and values["place_key"] != row.place_key
     supervision = tickets_supervision.recompute(w.db, fresh, w.now, overdue=overdue,
-                                                flags_update=flags, count=keys_changed)
+                                                flags_update=flags, count=keys_changed,
+                                                progress_overdue=progress_overdue)
     TicketRow.update(overdue=overdue,
                      overdue_since=(fresh.overdue_since or w.now) if overdue else None,
+                     progress_overdue=progress_overdue,
                      **supervision).where(TicketRow.id == row.id).execute(w.db)
     if keys_changed:  # a new matter for this report (re-dispatch to another unit)
         fresh = reload(w.db, row.id)

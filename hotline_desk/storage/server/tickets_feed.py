@@ -44,7 +44,7 @@ from hotline_desk.core.protocol import (
 )
 from hotline_desk.core.ticket_flow import Rating
 from hotline_desk.core.vocabulary import Role, TicketState
-from hotline_desk.storage.server import audit, counters
+from hotline_desk.storage.server import audit, counters, tickets_deadlines
 from hotline_desk.storage.server.audit import Actor
 from hotline_desk.storage.server.models import Seat, Transfer
 from hotline_desk.storage.server.tickets_models import (
@@ -182,11 +182,13 @@ _POOR = [rating.value for rating in Rating if rating.is_poor]
 
 def supervised(db: peewee.Database, *, now: datetime, limit: int = LIST_LIMIT) -> TicketList:
     """Supervised tickets still needing attention (第二十条): open ones, and poorly rated
-    ones awaiting their revisit; overdue ones are supervised by definition."""
+    ones awaiting their revisit; overdue ones — and those whose progress report under a
+    legal deadline is past due (第十七条(三)) — are supervised by definition."""
     actionable = TicketRow.state.in_(_ACTIONABLE) | (
         (TicketRow.state == TicketState.RATED.value) & TicketRow.rating.in_(_POOR))
     condition = (TicketRow.kind == "ticket") & (
-        (TicketRow.supervised & actionable) | _overdue_now(now))
+        (TicketRow.supervised & actionable) | _overdue_now(now)
+        | tickets_deadlines.progress_past(now))
     rows = list(TicketRow.select().where(condition)
                 .order_by(TicketRow.received_at, TicketRow.id).limit(limit).execute(db))
     return TicketList(items=views(db, rows, now=now), server_time=now)

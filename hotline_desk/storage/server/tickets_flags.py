@@ -95,7 +95,7 @@ def mark_abusive(w: TicketWrite, prepared: tuple[AbusiveCallPayload, str | None]
     assert w.actor.account_id is not None  # prepare_mark refused account-less actors
     mark_id = CallMarkRow.insert(op_id=w.op_id or "", phone=phone, ticket_no=data.ticket_no,
                                  note=data.note.strip(), marked_by=w.actor.account_id,
-                                 marked_at=w.now).execute(w.db)
+                                 marked_at=w.now, call_id=data.call_id).execute(w.db)
     w.audit("call.mark_abusive", data.ticket_no,
             {"mark_id": int(mark_id), "phone": mask_phone(phone) if phone else None})
     return int(mark_id), data.ticket_no

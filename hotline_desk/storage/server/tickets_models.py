@@ -1,5 +1,7 @@
 """Peewee models of the ticket tables (created by ``schema_0002_tickets``; the deadlines'
-calendar fingerprint added by ``schema_0003_ticket_calendar``).
+calendar fingerprint added by ``schema_0003_ticket_calendar``, the call ids by
+``schema_0005_call_ids``, the legal deadline and progress reports by
+``schema_0006_legal_deadline``).
 
 Unbound like ``storage.server.models``: every query names its database. Timestamps are
 UTC (``UtcDateTimeField``); JSON columns hold plain JSON values.
@@ -42,6 +44,8 @@ class TicketRow(ServerModel):
     ticket_no = peewee.TextField(unique=True)
     kind = peewee.TextField()
     op_id = peewee.TextField(null=True)
+    #: the desk's id of the call the record came from; NULL from older desks
+    call_id = peewee.TextField(null=True)
     state = peewee.TextField()
     version = peewee.IntegerField()
     change_version = peewee.BigIntegerField(unique=True)
@@ -85,6 +89,13 @@ class TicketRow(ServerModel):
     calendar_fingerprint = peewee.TextField(null=True)
     extensions = JsonValueField(default=list)
     pending_extension = JsonValueField(null=True)
+    #: 第十七条(三), ``schema_0006_legal_deadline``: the law's period as recorded (inputs),
+    #: the next progress report due, the latest report, the scheduler's progress flag
+    legal_deadline = JsonValueField(null=True)
+    progress_due = IsoDateField(null=True)
+    progress_deadline = UtcDateTimeField(null=True)
+    progress_reported_at = UtcDateTimeField(null=True)
+    progress_overdue = peewee.BooleanField(default=False)
     contacted_at = UtcDateTimeField(null=True)
     completed_at = UtcDateTimeField(null=True)
     completed_on_time = peewee.BooleanField(null=True)
@@ -156,6 +167,7 @@ class CallMarkRow(ServerModel):
     note = peewee.TextField()
     marked_by = peewee.BigIntegerField()
     marked_at = UtcDateTimeField()
+    call_id = peewee.TextField(null=True)
 
     class Meta:
         table_name = "call_marks"

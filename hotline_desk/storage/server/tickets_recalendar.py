@@ -24,7 +24,10 @@ a digest of its working days) the deadlines were counted on. :func:`recompute_op
 compares it with the current calendar for every ticket still with its unit
 (``HANDLING_STATES``) and recomputes the deadlines of those that differ
 (``tickets_deadlines.rebuild``: from the moment of dispatch and the request type, with every
-granted extension (第十八条) replayed from its own inputs, so an extension is kept). For
+granted extension (第十八条) replayed from its own inputs, so an extension is kept, then a
+recorded legal deadline (第十七条(三)) from its own inputs — a period in working or natural
+days is counted again on the new calendar, an absolute date stays — and the latest progress
+report, so the legal deadline and the next progress report are kept too). For
 each ticket whose deadlines actually move it writes the new columns, gives the ticket a new
 change version (the desks pick it up from ``/tickets/changes``), re-evaluates overdue and
 the supervision that depends on it, and records a ``deadlines_recomputed`` event in the
@@ -82,7 +85,8 @@ _LOCK_NAME = "hotline-desk:recalendar"
 #: What the event's note calls each deadline column.
 _LABELS_ZH = (("first_contact_due", "首次联系时限（第十五条）"),
               ("return_due", "申请退回时限（第十六条）"),
-              ("completion_due", "办结时限（第十七条）"))
+              ("completion_due", "办结时限（第十七条）"),
+              ("progress_due", "进展反馈时限（第十七条(三)）"))
 
 
 class Verdict(Enum):
@@ -188,7 +192,7 @@ def _source_text(source: str | None, provisional: bool) -> str:
 
 
 def _note_zh(before: dict[str, Any], after: dict[str, Any], overdue_before: bool,
-             overdue_after: bool) -> str:
+             overdue_after: bool, legal: bool = False) -> str:
     parts = [f"{label} {_day_text(before[name])} → {_day_text(after[name])}"
              for name, label in _LABELS_ZH if before[name] != after[name]]
     old_source = _source_text(before["calendar_source"], bool(before["deadlines_provisional"]))
@@ -197,6 +201,8 @@ def _note_zh(before: dict[str, Any], after: dict[str, Any], overdue_before: bool
         parts.append(f"依据 {old_source} → {new_source}")
     if before["extensions"]:
         parts.append(f"已批准的{len(before['extensions'])}次延期保留（第十八条）")
+    if legal:
+        parts.append("法定期限保留（第十七条(三)）")
     if overdue_after != overdue_before:
         parts.append("已逾期" if overdue_after else "不再逾期")
     return "节假日安排变化，办理时限按现行工作日历重新计算：" + "；".join(parts)
@@ -207,6 +213,7 @@ def _summary(values: dict[str, Any]) -> dict[str, Any]:
     return {"first_contact_due": _day_text(values["first_contact_due"]),
             "return_due": _day_text(values["return_due"]),
             "completion_due": _day_text(values["completion_due"]),
+            "progress_due": _day_text(values["progress_due"]),
             "provisional": bool(values["deadlines_provisional"]),
             "calendar_source": values["calendar_source"],
             "extensions": len(values["extensions"] or [])}
@@ -236,17 +243,19 @@ def _recompute_one(w: TicketWrite, row: TicketRow, report: RecalendarReport,
     for name, value in values.items():  # the row as it will be stored, to judge overdue
         setattr(row, name, value)
     overdue = tickets_deadlines.is_overdue(row, w.now)
+    progress_overdue = tickets_deadlines.is_progress_overdue(row, w.now)
     supervision = tickets_supervision.recompute(w.db, row, w.now, overdue=overdue,
-                                                count=False)
+                                                count=False, progress_overdue=progress_overdue)
     overdue_before = bool(row.overdue)
     TicketRow.update(updated_at=w.now, change_version=w.take_version(), overdue=overdue,
                      overdue_since=(row.overdue_since or w.now) if overdue else None,
+                     progress_overdue=progress_overdue,
                      **supervision, **values).where(TicketRow.id == row.id).execute(w.db)
     record = {"before": _summary(before), "after": _summary(values),
               "overdue": {"before": overdue_before, "after": overdue},
               "calendar": {"before": fingerprint_before,
                            "after": values["calendar_fingerprint"]}}
-    note = _note_zh(before, values, overdue_before, overdue)
+    note = _note_zh(before, values, overdue_before, overdue, legal=bool(row.legal_deadline))
     w.add_event(row, EVENT, row.state, row.state, {"note": note, **record})
     w.audit(AUDIT_ACTION, row.ticket_no, record)
     report.moved.append(row.ticket_no)

@@ -8,7 +8,9 @@ where they come from:
 * (一) superior assigned: the ticket came from the national platform (国家级平台交办), or
   a team lead recorded it; leader's instruction: recorded by a team lead (``supervision``
   push operation);
-* (二) overdue: ``tickets_deadlines.is_overdue`` (the scheduler and every read);
+* (二) overdue: ``tickets_deadlines.is_overdue`` (the scheduler and every read); a progress
+  report due under a legal deadline (第十七条(三)) and not made:
+  ``tickets_deadlines.is_progress_overdue`` (its own ground, ``progress_overdue``);
 * (三) responsibility unclear: a team lead recorded it, or a unit's return request was
   approved (the unit showed the matter is outside its remit, so whose it is was unclear);
 * (四) returned for poor handling: a completion sent back (退回重办) or a poor rating
@@ -46,6 +48,7 @@ from hotline_desk.core.supervision import (
     supervision_triggers,
 )
 from hotline_desk.core.vocabulary import Source, TicketState
+from hotline_desk.storage.server.tickets_deadlines import is_progress_overdue
 from hotline_desk.storage.server.tickets_models import TicketRow
 
 #: Ticket kinds that are reports of a matter (第二十条(六)).
@@ -88,7 +91,8 @@ def matter_counts(db: peewee.Database, row: TicketRow, at: datetime) -> tuple[in
     return count_same_matter(reports, phone, at)
 
 
-def facts_of(row: TicketRow, flags: dict[str, Any], overdue: bool) -> SupervisionFacts:
+def facts_of(row: TicketRow, flags: dict[str, Any], overdue: bool,
+             progress_overdue: bool = False) -> SupervisionFacts:
     regions = flags.get("regions") or []
     units = 1 + len(row.co_units or []) if row.lead_unit else 1
     return SupervisionFacts(
@@ -96,6 +100,7 @@ def facts_of(row: TicketRow, flags: dict[str, Any], overdue: bool) -> Supervisio
         or row.source == Source.NATIONAL_PLATFORM.value,
         leader_instructed=bool(flags.get("leader_instructed")),
         overdue=overdue,
+        progress_overdue=progress_overdue,
         responsibility_unclear=bool(flags.get("responsibility_unclear")),
         returned_for_poor_handling=bool(flags.get("returned_for_poor_handling")),
         units_involved=units,
@@ -109,10 +114,11 @@ def facts_of(row: TicketRow, flags: dict[str, Any], overdue: bool) -> Supervisio
     )
 
 
-def triggers_of(row: TicketRow, flags: dict[str, Any], overdue: bool) -> list[Trigger]:
+def triggers_of(row: TicketRow, flags: dict[str, Any], overdue: bool,
+                progress_overdue: bool = False) -> list[Trigger]:
     if row.kind != "ticket":
         return []
-    return supervision_triggers(facts_of(row, flags, overdue))
+    return supervision_triggers(facts_of(row, flags, overdue, progress_overdue))
 
 
 def to_out(triggers: list[Trigger]) -> list[SupervisionOut]:
@@ -122,15 +128,21 @@ def to_out(triggers: list[Trigger]) -> list[SupervisionOut]:
 
 def recompute(db: peewee.Database, row: TicketRow, now: datetime, *,
               overdue: bool, flags_update: dict[str, Any] | None = None,
-              count: bool = True) -> dict[str, Any]:
-    """The supervision columns of ``row`` (its stored flags updated, counts refreshed)."""
+              count: bool = True, progress_overdue: bool | None = None) -> dict[str, Any]:
+    """The supervision columns of ``row`` (its stored flags updated, counts refreshed).
+
+    ``progress_overdue``: whether a progress report is past due (第十七条(三)); ``None``:
+    the stored flag, or past due at ``now`` by the row's progress deadline.
+    """
+    if progress_overdue is None:
+        progress_overdue = bool(row.progress_overdue) or is_progress_overdue(row, now)
     flags = dict(row.supervision_flags or {})
     flags.update(flags_update or {})
     if count and row.kind in COUNTED_KINDS:
         same, distinct = matter_counts(db, row, now)
         flags["same_requester_reports"] = same
         flags["distinct_requesters_in_window"] = distinct
-    triggers = triggers_of(row, flags, overdue)
+    triggers = triggers_of(row, flags, overdue, progress_overdue)
     return {"supervision_flags": flags, "supervised": bool(triggers),
             "supervision": [item.model_dump() for item in to_out(triggers)]}
 

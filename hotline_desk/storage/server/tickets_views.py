@@ -84,7 +84,10 @@ def to_out(row: TicketRow, *, now: datetime, masked: bool = True,
            names: dict[int, str] | None = None,
            events: list[TicketEventRow] | None = None) -> TicketOut:
     overdue = bool(row.overdue) or tickets_deadlines.is_overdue(row, now)
-    triggers = tickets_supervision.triggers_of(row, row.supervision_flags or {}, overdue)
+    progress_overdue = (bool(row.progress_overdue)
+                        or tickets_deadlines.is_progress_overdue(row, now))
+    triggers = tickets_supervision.triggers_of(row, row.supervision_flags or {}, overdue,
+                                               progress_overdue)
     details: dict[str, Any] = row.details or {}
     name, phone, location = row.requester_name, row.requester_phone, row.location
     if masked:
@@ -93,6 +96,7 @@ def to_out(row: TicketRow, *, now: datetime, masked: bool = True,
         location = mask_address(location) if location else location
     return TicketOut(
         ticket_no=row.ticket_no, kind=TicketKind(row.kind), op_id=row.op_id,
+        call_id=row.call_id,
         state=TicketState(row.state), version=row.version, change_version=row.change_version,
         received_at=row.received_at, created_at=row.created_at, updated_at=row.updated_at,
         created_by=(names or {}).get(row.created_by) if row.created_by is not None else None,
@@ -108,6 +112,7 @@ def to_out(row: TicketRow, *, now: datetime, masked: bool = True,
         source_ticket_no=row.source_ticket_no,
         refusal=_refusal(details), handoff=_handoff(details),
         deadlines=tickets_deadlines.to_out(row), overdue=overdue,
+        progress_overdue=progress_overdue,
         supervised=bool(triggers), supervision=tickets_supervision.to_out(triggers),
         unit_contact=details.get("unit_contact") or None,
         reply=_masked_text(details.get("reply"), masked) or None,
@@ -119,7 +124,7 @@ def to_out(row: TicketRow, *, now: datetime, masked: bool = True,
 
 def event_out(event: TicketEventRow) -> TicketEventOut:
     details: dict[str, Any] = event.details or {}
-    note = details.get("note") or details.get("reason") or None
+    note = details.get("note") or details.get("reason") or details.get("progress") or None
     return TicketEventOut(
         at=event.at, event=event.event, from_state=_member(TicketState, event.from_state),
         to_state=TicketState(event.to_state), actor_username=event.actor_username,

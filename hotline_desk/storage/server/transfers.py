@@ -90,6 +90,7 @@ def create(db: peewee.Database, data: TransferCreate, *, actor: Actor,
         reference_kind=data.reference_kind.value, reference=data.reference, note=data.note,
         caller_name=data.caller_name or None, caller_phone=data.caller_phone,
         status=TransferStatus.QUEUED.value, created_by=actor.account_id, created_at=now,
+        call_id=data.call_id,
     ).execute(db)
     audit.record(db, actor, "transfer.create", "transfer", int(transfer_id),
                  {"reference_kind": data.reference_kind.value, "reference": data.reference},

@@ -237,3 +237,40 @@ def test_os_errors_become_storage_errors(tmp_path: Path) -> None:
     with pytest.raises(StorageError) as info:
         LocalCache.open(blocker / "cache")
     assert info.value.message_zh
+
+
+def test_upgrade_to_version_3_lists_the_marks_already_saved(tmp_path: Path) -> None:
+    """第十三条: marks saved before version 3 had only an outbox operation; the upgrade
+    gives each a local record (kind, 已标记, its sync state, its number), linked to it."""
+    path = tmp_path / CACHE_FILENAME
+    db = open_database(path, target_version=2)
+    sql = db.database.execute_sql
+    rows = [("01932d1e-0000-7000-8000-00000000000a", "本地-20261128-0001", "sent",
+             "'2026-11-28T03:00:00.000000+00:00'"),
+            ("01932d1e-0000-7000-8000-00000000000b", "本地-20261128-0002", "pending", "NULL")]
+    for op_id, local_no, status, sent_at in rows:
+        payload = json.dumps({"phone": "13812345678", "note": f"辱骂 {local_no}"},
+                             ensure_ascii=False)
+        sql("INSERT INTO outbox (op_id, record_id, kind, local_no, payload, created_at, status,"
+            " attempts, next_attempt_at, sent_at) VALUES (?, NULL, 'abusive_call', ?, ?,"
+            f" '2026-11-28T02:00:00.000000+00:00', ?, 0, 0, {sent_at})",
+            (op_id, local_no, payload, status))
+    db.close()
+    cache = LocalCache.open(tmp_path)
+    try:
+        marks = cache.call(cache.tickets.recent, 10, "abusive_call")
+        assert sorted((m.local_no, m.sync_status, m.state.label, m.payload["note"])
+                      for m in marks) == [
+            ("本地-20261128-0001", "sent", "已标记", "辱骂 本地-20261128-0001"),
+            ("本地-20261128-0002", "pending", "已标记", "辱骂 本地-20261128-0002")]
+        linked = cache.call(lambda: cache.db.database.execute_sql(
+            "SELECT COUNT(*) FROM outbox JOIN local_record ON local_record.id = "
+            "outbox.record_id AND local_record.op_id = outbox.op_id").fetchone()[0])
+        assert linked == 2
+        # the pending one is still sent once; sending it updates its record
+        (item,) = cache.call(cache.outbox.next_batch, 10)
+        cache.call(cache.outbox.apply_results, [{"op_id": item.op_id, "status": "applied"}])
+        record = cache.call(cache.tickets.by_op_id, item.op_id)
+        assert record is not None and record.sync_status == "sent"
+    finally:
+        cache.close()

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from hotline_desk.storage.cache import LocalCache
-from hotline_desk.storage.cache.db import CACHE_FILENAME, CHINA_TZ, PAGE_SIZE
-from hotline_desk.storage.cache.recovery import check_file, read_rows
+from hotline_desk.storage.cache.db import CACHE_FILENAME, CHINA_TZ, PAGE_SIZE, open_database
+from hotline_desk.storage.cache.recovery import RecoveryReport, check_file, read_rows, salvage
+from hotline_desk.storage.cache.tickets import MarkState, RecordKind
 
 ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=CHINA_TZ)
@@ -280,3 +281,28 @@ def test_unsent_work_still_in_the_wal_is_salvaged(tmp_path: Path) -> None:
         assert report.salvaged_operations == TOTAL - SENT + 5
     finally:
         cache.close()
+
+
+def test_an_unsent_abusive_call_mark_is_salvaged_with_its_record(tmp_path: Path) -> None:
+    """第十三条: a mark is unsent work like a ticket (it is a local record since cache
+    version 3), so a salvage carries it over with its number and call id."""
+    source = tmp_path / "old"
+    cache = LocalCache.open(source, synchronous="NORMAL")
+    try:
+        payload = {"phone": "13812345678", "note": "辱骂话务员",
+                   "call_id": "01a2263b-9d68-70ad-a746-cdd8296169ac"}
+        saved = cache.call(cache.tickets.save_local, "abusive_call", payload, now=NOW)
+    finally:
+        cache.close()
+    target = open_database(tmp_path / "new" / CACHE_FILENAME)
+    try:
+        report = RecoveryReport(path=source / CACHE_FILENAME)
+        salvage(source / CACHE_FILENAME, target, report, NOW)
+        assert report.salvaged_operations == 1 and report.unusable_rows == 0
+        row = target.models.LocalRecord.get(target.models.LocalRecord.op_id == saved.op_id)
+        assert (RecordKind(row.kind), MarkState(row.state), row.local_no, row.payload) == (
+            RecordKind.ABUSIVE_CALL, MarkState.MARKED, saved.local_no, payload)
+        item = target.models.Outbox.get(target.models.Outbox.op_id == saved.op_id)
+        assert (item.status, item.record_id) == ("pending", row.id)
+    finally:
+        target.close()

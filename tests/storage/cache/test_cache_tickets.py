@@ -18,6 +18,7 @@ from hotline_desk.core.vocabulary import TicketState
 from hotline_desk.storage.cache import LocalCache
 from hotline_desk.storage.cache.db import CHINA_TZ
 from hotline_desk.storage.cache.tickets import (
+    MarkState,
     RecordKind,
     ServerTicket,
     format_local_no,
@@ -249,3 +250,35 @@ def test_local_number_format_round_trips() -> None:
     assert parse_local_no("HF20261129") is None
     assert parse_local_no("本地-2026112-0001") is None
     assert RecordKind.from_label("工单") is RecordKind.TICKET
+
+
+def test_an_abusive_call_mark_is_a_local_record_with_its_own_number(cache: LocalCache) -> None:
+    """第十三条: the mark is listed among this desk's records (骚扰来电标记, 已标记) with its
+    sync state; its local number is its only number, so it is not "provisional"; the
+    server's answer names the marked ticket, which never becomes the mark's number nor
+    swallows the pulled ticket of that number."""
+    call_id = "01a2263b-9d68-70ad-a746-cdd8296169ac"
+    pulled = ServerTicket("HF20261129000007", "dispatched", DAY, {"content": "路灯"})
+    cache.call(cache.tickets.upsert_from_server, [pulled])
+    saved = cache.call(cache.tickets.save_local, "abusive_call",
+                       {"phone": "13812345678", "note": "辱骂话务员", "call_id": call_id},
+                       now=DAY + timedelta(minutes=1))
+    mark = cache.call(cache.tickets.get, saved.record_id)
+    assert mark is not None
+    assert (mark.kind, mark.kind.label) == (RecordKind.ABUSIVE_CALL, "骚扰来电标记")
+    assert (mark.state, mark.state.label) == (MarkState.MARKED, "已标记")
+    assert mark.sync_status == "pending" and not mark.is_provisional
+    assert mark.number == saved.local_no and mark.call_id == call_id
+    assert [r.id for r in cache.call(cache.tickets.recent, 10, "abusive_call")] == [mark.id]
+    cache.call(cache.outbox.apply_results, [{"op_id": saved.op_id, "status": "applied",
+                                             "server_no": pulled.server_no}])
+    mark = cache.call(cache.tickets.get, saved.record_id)
+    assert mark is not None and mark.sync_status == "sent" and mark.server_no is None
+    ticket = cache.call(cache.tickets.find, pulled.server_no)
+    assert ticket is not None and ticket.kind is RecordKind.TICKET and ticket.id != mark.id
+
+
+def test_a_record_without_a_call_id_says_so(cache: LocalCache) -> None:
+    saved = cache.call(cache.tickets.save_local, "ticket", {"content": "x"}, now=DAY)
+    record = cache.call(cache.tickets.get, saved.record_id)
+    assert record is not None and record.call_id is None

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from tickets_kit import OTHER_UNIT, UNIT, applied, create, event, op, ticket_payload
+import uuid6
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tickets_kit import OTHER_UNIT, PHONE, UNIT, applied, create, event, op, ticket_payload
 
+from hotline_desk.core.deadlines import SHANGHAI
 from hotline_desk.core.protocol import rising_ratio
 from hotline_desk.core.vocabulary import Role
-from hotline_desk.storage.db import read_transaction
+from hotline_desk.storage.db import read_transaction, write_transaction
 from hotline_desk.storage.server import figures
+from hotline_desk.storage.server.models import Transfer
+from hotline_desk.storage.server.tickets_models import CallMarkRow, TicketRow
 
 CONTACT = {"unit_contact": "0551-62345678"}
 
@@ -94,3 +101,114 @@ def test_rising_topics_against_the_previous_week(db, clock, make_actor):
         ("共享单车乱停", 4, 0), ("供暖", 3, 7)]
     assert rising.items[0].ratio == rising_ratio(4, 0) == 28.0
     assert rising.items[1].ratio == 3.0
+
+
+def _shanghai(day: int, hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` Asia/Shanghai on 2026-06-``day``, as UTC."""
+    return datetime(2026, 6, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def test_calls_per_hour_count_each_call_once_in_the_hour_of_its_first_record(
+        db, clock, make_actor):
+    """第二十七条、第三十三条: the lead's calls per hour count calls, not records. One call
+    that ended in two tickets, a refusal, a handoff (第十条、第十二条), a mark (第十三条)
+    and a transfer (第八条) is one call; a call that ended only in a mark or a transfer
+    counts; a ticket record of an older desk (no call id) is one call; a mark without a
+    call id names no call; a call is counted on the day of its first record only."""
+    operator = make_actor("op1", Role.OPERATOR)
+    lead = make_actor("lead1", Role.TEAM_LEAD)
+    a, b, c, d, f = (str(uuid6.uuid7()) for _ in range(5))
+
+    def push_at(actor, kind, payload, when):
+        applied(db, actor, op(kind, payload), now=when)
+
+    push_at(operator, "ticket", ticket_payload(call_id=a), _shanghai(1, 9, 50))
+    push_at(operator, "ticket", ticket_payload(call_id=a, topic="另一件事",
+                                               location="长江西路200号"), _shanghai(1, 9, 51))
+    push_at(operator, "refusal", {"ground": "litigation", "reason": "属于诉讼事项",
+                                  "call_id": a}, _shanghai(1, 9, 52))
+    push_at(operator, "emergency_handoff", {"line": "fire", "number": "119", "call_id": a},
+            _shanghai(1, 9, 53))
+    push_at(operator, "abusive_call", {"phone": PHONE, "note": "辱骂", "call_id": a},
+            _shanghai(1, 10, 5))
+    push_at(operator, "expert_transfer", {"reference_kind": "call", "reference": a,
+                                          "note": "请专家解答", "call_id": a},
+            _shanghai(1, 10, 10))
+    push_at(operator, "abusive_call", {"phone": PHONE, "note": "骚扰", "call_id": b},
+            _shanghai(1, 11, 0))
+    push_at(operator, "expert_transfer", {"reference_kind": "call", "reference": c,
+                                          "note": "请专家解答", "call_id": c},
+            _shanghai(1, 11, 30))
+    for minute in (0, 1):  # an older desk: no call ids
+        push_at(operator, "ticket", ticket_payload(topic=f"旧{minute}"),
+                _shanghai(1, 14, minute))
+    push_at(lead, "abusive_call", {"phone": PHONE, "note": "班长补记"}, _shanghai(1, 15))
+    push_at(operator, "ticket", ticket_payload(call_id=d, topic="跨午夜"), _shanghai(1, 23, 58))
+    push_at(operator, "expert_transfer", {"reference_kind": "call", "reference": d,
+                                          "note": "请专家解答", "call_id": d},
+            _shanghai(2, 0, 5))
+    push_at(operator, "ticket", ticket_payload(call_id=f, topic="次日"), _shanghai(2, 0, 10))
+    with read_transaction(db):
+        first = figures.day_figures(db, date(2026, 6, 1))
+        second = figures.day_figures(db, date(2026, 6, 2))
+    hours = {hour: count for hour, count in enumerate(first.per_hour) if count}
+    assert hours == {9: 1, 11: 2, 14: 2, 23: 1}
+    assert first.total == 7  # the ticket records: a's four, the older desk's two, d's
+    assert first.per_kind == {"emergency_handoff": 1, "refusal": 1, "ticket": 5}
+    assert {hour: count for hour, count in enumerate(second.per_hour) if count} == {0: 1}
+    assert second.total == 1
+
+
+_TABLES = ("ticket", "mark", "transfer")
+_sequence = itertools.count(1)
+
+
+def _record(db, table, call_id, at, account_id):
+    n = next(_sequence)
+    if table == "ticket":
+        TicketRow.insert(ticket_no=f"PT{n:020d}", kind="ticket", state="pending_dispatch",
+                         version=1, change_version=10**12 + n, received_at=at, created_at=at,
+                         updated_at=at, call_id=call_id).execute(db)
+    elif table == "mark":
+        CallMarkRow.insert(op_id=str(uuid6.uuid7()), note="骚扰", marked_by=account_id,
+                           marked_at=at, call_id=call_id).execute(db)
+    else:
+        Transfer.insert(reference_kind="call", reference=call_id or "x", note="请解答",
+                        status="queued", created_by=account_id, created_at=at,
+                        call_id=call_id).execute(db)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.none() | st.integers(min_value=0, max_value=5),
+                          st.sampled_from(_TABLES),
+                          st.integers(min_value=-180, max_value=24 * 60 + 179)),
+                max_size=25))
+def test_calls_per_hour_equal_the_distinct_calls_by_their_first_record(db, make_actor,
+                                                                       records):
+    """Whatever records calls leave, in whichever tables and hours (also across midnight):
+    each call counts once, in the hour of its earliest record, on that record's day; a
+    ticket record without a call id counts one call; a mark or transfer without one none."""
+    account = make_actor(f"op-{uuid6.uuid7().hex[:12]}", Role.OPERATOR).account_id
+    day = date(2026, 1, 1) + timedelta(days=5 * next(_sequence))  # a day of its own
+    start = figures.day_start(day)
+    ids = [str(uuid6.uuid7()) for _ in range(6)]
+    expected = [0] * 24
+    firsts: dict[str, datetime] = {}
+    with write_transaction(db):
+        for call, table, minutes in records:
+            at = start + timedelta(minutes=minutes)
+            call_id = None if call is None else ids[call]
+            _record(db, table, call_id, at, account)
+            if call_id is None:
+                if table == "ticket" and 0 <= minutes < 24 * 60:
+                    expected[minutes // 60] += 1
+            elif call_id not in firsts or at < firsts[call_id]:
+                firsts[call_id] = at
+    for at in firsts.values():
+        minutes = int((at - start).total_seconds() // 60)
+        if 0 <= minutes < 24 * 60:
+            expected[minutes // 60] += 1
+    with read_transaction(db):
+        counted = figures.calls_per_hour(db, start, figures.day_start(day + timedelta(days=1)))
+    assert counted == expected
