@@ -8,9 +8,11 @@ logout. It is never written to a file by the desk and never logged.
 Backends that would not protect it are refused in production, with the reason in
 Chinese and English: ``keyring.backends.fail.Keyring`` (no store at all),
 ``keyring.backends.null.Keyring`` (stores nothing, so every start asks for a new
-login while pretending to have saved), and ``keyrings.alt.file.PlaintextKeyring``
-or any other file-based ``keyrings.alt`` backend without encryption (the token in
-clear text on disk). When keyring offers a chain of backends, the best secure one
+login while pretending to have saved), ``keyrings.alt.file.PlaintextKeyring`` or any
+other file-based ``keyrings.alt`` backend without encryption (the token in clear text
+on disk), and ``keyrings.alt``'s encrypted file backend, which asks for its master
+password with ``getpass`` on a console the windowed desk does not have (the first
+login would hang or fail). When keyring offers a chain of backends, the best secure one
 in the chain is used on its own, so a plaintext fallback can never receive the
 token. Developers and tests may allow an insecure backend explicitly
 (``allow_insecure=True`` or ``HOTLINE_DESK_ALLOW_INSECURE_KEYRING=1``).
@@ -61,7 +63,19 @@ def insecure_reason(backend: KeyringBackend) -> tuple[str, str] | None:
         return (f"{type(backend).__module__}.{type(backend).__qualname__} writes the token "
                 "to a file without encryption",
                 "当前凭据库会把登录令牌以明文写入文件，存在泄露风险，工作台拒绝使用。" + _ADVICE_ZH)
+    if _is_console_prompting_backend(backend):
+        return (f"{type(backend).__module__}.{type(backend).__qualname__} asks for its "
+                "master password on the console, which the desk does not have",
+                "当前凭据库需要在命令行输入主密码，工作台无法使用。" + _ADVICE_ZH)
     return None
+
+
+def _is_console_prompting_backend(backend: KeyringBackend) -> bool:
+    try:
+        from keyrings.alt.file import EncryptedKeyring
+    except ImportError:  # keyrings.alt is a development dependency only
+        return False
+    return isinstance(backend, EncryptedKeyring)
 
 
 def _is_plaintext_file_backend(backend: KeyringBackend) -> bool:

@@ -156,6 +156,20 @@ def test_any_unencrypted_keyrings_alt_file_backend_is_refused(tmp_path: Path) ->
     assert insecure_reason(MemoryKeyring()) is None
 
 
+def test_the_encrypted_file_backend_is_refused_it_prompts_on_a_console() -> None:
+    """keyrings.alt's EncryptedKeyring asks for a master password with getpass: the
+    windowed desk has no console to answer it (第三十五条: account security that works)."""
+    from keyrings.alt.file import EncryptedKeyring
+
+    # built without __init__: it needs pycryptodome, which the desk does not ship; the
+    # refusal happens before the backend is ever asked anything
+    ring = object.__new__(EncryptedKeyring)
+    reason = insecure_reason(ring)
+    assert reason is not None and "主密码" in reason[1] and "console" in reason[0]
+    with pytest.raises(CredentialStoreError):
+        CredentialStore(allow_insecure=False, backend=ring).save_token(SERVER, "op1001", TOKEN)
+
+
 def test_explicit_dev_override_allows_an_insecure_backend(
         plaintext: PlaintextKeyring, monkeypatch: pytest.MonkeyPatch) -> None:
     CredentialStore(allow_insecure=True).save_token(SERVER, "dev", "t1")
