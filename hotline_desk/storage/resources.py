@@ -50,12 +50,17 @@ def read_resource_text(path: Path) -> str:
     except OSError as exc:
         raise StorageError(f"cannot read bundled resource {path}: {exc}",
                            f"无法读取内置数据文件「{path.name}」") from exc
+    return decode_utf8(data, path.name)
+
+
+def decode_utf8(data: bytes, name: str) -> str:
+    """A data file's bytes as UTF-8 text (a BOM is tolerated); a clear error otherwise."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         message = "文件不是UTF-8编码"
-        raise DataFormatError(f"{path.name} is not UTF-8", f"{path.name}：{message}",
-                              problems=[(path.name, "", message)]) from exc
+        raise DataFormatError(f"{name} is not UTF-8", f"{name}：{message}",
+                              problems=[(name, "", message)]) from exc
 
 
 def _parse(path: Path, parser: Callable[[str], T]) -> T:

@@ -35,6 +35,7 @@ from hotline_desk.core.errors import DataFormatError, StorageError
 from hotline_desk.core.protocol import MAX_INT, ReferenceDocumentOut, ReferenceName
 from hotline_desk.core.refusals import RefusalCatalogue, parse_non_acceptance_reasons
 from hotline_desk.storage.db import advisory_lock
+from hotline_desk.storage.resources import decode_utf8
 from hotline_desk.storage.server import audit
 from hotline_desk.storage.server.audit import Actor
 from hotline_desk.storage.server.models import ServerModel, UtcDateTimeField
@@ -131,12 +132,7 @@ def read_document_file(path: Path) -> str:
         raise StorageError(f"no such file: {path}", f"找不到文件「{path}」") from exc
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc}", f"无法读取文件「{path}」") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message = "文件不是UTF-8编码"
-        raise DataFormatError(f"{path.name} is not UTF-8", f"{path.name}：{message}",
-                              problems=[(path.name, "", message)]) from exc
+    return decode_utf8(data, path.name)
 
 
 def name_of_file(path: Path, text: str) -> ReferenceName:
