@@ -24,9 +24,9 @@ MAX_BUNDLE_MB = 450  # 282 MB measured on Linux (Qt + ICU + numpy/OpenBLAS domin
 MAX_DESK_START_S = 30.0  # ~3 s measured; generous for a loaded CI runner
 
 
-def _smoke_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("hotline_smoke_test",
-                                                  ROOT / "build" / "smoke_test.py")
+def _smoke_module(name: str = "smoke_test") -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"hotline_{name}",
+                                                  ROOT / "build" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
@@ -39,6 +39,20 @@ def _line(output: str, prefix: str) -> dict[str, object]:
         if line.startswith(prefix + " "):
             return dict(json.loads(line[len(prefix) + 1:]))
     raise AssertionError(f"no {prefix} line in:\n{output[-4000:]}")
+
+
+def test_the_frozen_server_logs_into_its_data_folder(tmp_path: Path, monkeypatch) -> None:
+    """HotlineDeskServer running a server logs to <data dir>/logs, like hotline-desk
+    server; its other commands (init-demo, kb, calendar) to the user's log folder."""
+    entry = _smoke_module("entry_server")
+    data = tmp_path / "data"
+    assert entry.log_folder(["server", "--data-dir", str(data)]) == data / "logs"
+    assert entry.log_folder(["server", "--port", "8787", f"--data-dir={data}"]) == data / "logs"
+    assert entry.log_folder(["server", "init-demo", "--data-dir", str(data)]) is None
+    assert entry.log_folder(["kb", "import", "x.jsonl"]) is None
+    assert entry.log_folder([]) is None
+    monkeypatch.setenv("HOTLINE_DESK_CACHE", str(tmp_path / "cache"))
+    assert entry.log_folder(["server"]) == tmp_path / "cache" / "server" / "logs"
 
 
 def test_self_check_lines_are_read_from_the_log(tmp_path: Path) -> None:
