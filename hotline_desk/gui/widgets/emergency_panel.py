@@ -85,6 +85,8 @@ class EmergencyPanel(QWidget):
             self.grid.removeWidget(button)
             button.deleteLater()
         for action in self.actions_by_code.values():
+            # no second owner of Ctrl+N while the old action waits for deletion
+            action.setShortcut(QKeySequence())
             action.deleteLater()
         self.buttons.clear()
         self.actions_by_code.clear()
