@@ -121,7 +121,10 @@ class Desk:
         self.marks["cache opened"] = time.monotonic()
         self.http = http = new_http_client()
         api = ApiClient(options.server, http)
-        session = SessionService(api, CredentialStore(), cache)
+        # the demo login (README command 1) still works on a machine without a secure
+        # credential store: its token then lives in memory for this session only
+        credentials = CredentialStore(session_only_fallback=options.demo_login is not None)
+        session = SessionService(api, credentials, cache)
         knowledge = KnowledgeService(cache, api=api)
         reference = ReferenceService(cache, api)
         seat = SeatService(api, seat_label=options.seat_label)

@@ -152,15 +152,44 @@ def _account(account: str) -> str:
     return name
 
 
+class SessionMemoryKeyring(KeyringBackend):
+    """Tokens kept in this process only, gone when the desk quits.
+
+    Used for the demo login (README command 1) when the machine has no secure credential
+    store (a fresh Linux box, Xvfb): the demo accounts' tokens are not worth a refusal,
+    and writing them in clear text would be worse. Never chosen for a real login.
+    """
+
+    priority = -1  # type: ignore[assignment]  # never picked by keyring's own selection
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tokens: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._tokens.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._tokens[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._tokens.pop((service, username), None)
+
+
 class CredentialStore:
     """Save, load and delete the server token of an account."""
 
     def __init__(self, *, allow_insecure: bool | None = None,
-                 backend: KeyringBackend | None = None) -> None:
+                 backend: KeyringBackend | None = None,
+                 session_only_fallback: bool = False) -> None:
+        """``session_only_fallback``: when the system store is refused, keep tokens in
+        this process (:class:`SessionMemoryKeyring`) instead of failing — for the demo
+        login only."""
         if allow_insecure is None:
             allow_insecure = os.environ.get(INSECURE_OVERRIDE_ENV, "") in {"1", "true", "yes"}
         self._allow_insecure = allow_insecure
         self._backend = backend
+        self._session_only_fallback = session_only_fallback
 
     def __repr__(self) -> str:
         name = type(self._backend).__name__ if self._backend is not None else None
@@ -169,7 +198,14 @@ class CredentialStore:
     def backend(self) -> KeyringBackend:
         """The chosen backend (selected, and checked, on first use)."""
         if self._backend is None:
-            self._backend = select_backend(allow_insecure=self._allow_insecure)
+            try:
+                self._backend = select_backend(allow_insecure=self._allow_insecure)
+            except CredentialStoreError as exc:
+                if not self._session_only_fallback:
+                    raise
+                log.warning("%s; demo login: keeping the token in memory for this "
+                            "session only", exc.message)
+                self._backend = SessionMemoryKeyring()
         else:
             reason = insecure_reason(self._backend)
             if reason is not None and not self._allow_insecure:

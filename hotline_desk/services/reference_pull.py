@@ -7,7 +7,8 @@ on the server (``PUT /api/v1/reference/{name}``). The sync engine runs this pull
 its other pulls: for each document it asks ``GET /reference/{name}?newer_than=<version
 in use>`` and
 
-* 204 (nothing newer) or 404 (the centre has published none): keeps what it has;
+* 204 (nothing newer, or nothing published) or 404 (nothing published, asked without
+  a version): keeps what it has;
 * a document: parses it with the core parser; a document that does not parse, or whose
   ``version`` is not the one announced or not newer than the one in use, is logged and
   ignored (the desk never loses working scripts to a bad download); otherwise it is
@@ -48,7 +49,7 @@ DOCUMENTS: dict[ReferenceName, tuple[str, Parser]] = {
 @dataclass(frozen=True, slots=True)
 class ReferencePullReport:
     stored: tuple[ReferenceName, ...] = ()  # newer documents now in the cache and in use
-    unpublished: tuple[ReferenceName, ...] = ()  # 404: the centre has published none
+    kept: tuple[ReferenceName, ...] = ()  # nothing newer (or none published): kept as is
     ignored: tuple[ReferenceName, ...] = ()  # unreadable or not newer: logged, kept the old
     changed: frozenset[str] = frozenset()  # catalogues the reference service replaced
 
@@ -80,17 +81,18 @@ class ReferencePuller:
     async def pull(self) -> ReferencePullReport:
         """Fetch every newer document; store and swap in the good ones."""
         stored: list[ReferenceName] = []
-        unpublished: list[ReferenceName] = []
+        kept: list[ReferenceName] = []
         ignored: list[ReferenceName] = []
         for name, (cache_name, parse) in DOCUMENTS.items():
             in_use = await self._version_in_use(cache_name)
             try:
                 data = await self._api.request("GET", f"/reference/{name.value}",
                                                params={"newer_than": in_use})
-            except NotFoundError:
-                unpublished.append(name)
+            except NotFoundError:  # an older server: none published
+                kept.append(name)
                 continue
-            if data is None:  # 204: nothing newer than the version in use
+            if data is None:  # 204: nothing newer than the version in use, or none published
+                kept.append(name)
                 continue
             try:
                 answer = self._api.parse(ReferenceDocumentOut, data)
@@ -116,4 +118,4 @@ class ReferencePuller:
                      name.value, version, in_use, answer.uploaded_by)
             stored.append(name)
         changed = await self._reference.reload() if stored else frozenset()
-        return ReferencePullReport(tuple(stored), tuple(unpublished), tuple(ignored), changed)
+        return ReferencePullReport(tuple(stored), tuple(kept), tuple(ignored), changed)

@@ -51,6 +51,10 @@ def test_nothing_published_is_404_and_the_desk_keeps_its_copy(server_api: Server
     for name in ("non_acceptance", "emergency_lines"):
         answer = server_api.client.get(f"{URL}/{name}", headers=operator.headers)
         assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+        # a desk polling with the version it uses: "nothing newer", no error to log
+        polled = server_api.client.get(f"{URL}/{name}", headers=operator.headers,
+                                       params={"newer_than": 1})
+        assert polled.status_code == 204 and polled.content == b""
 
 
 def test_an_admin_publishes_and_every_role_reads_it(server_api: ServerApi):

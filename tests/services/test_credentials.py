@@ -22,6 +22,7 @@ from hotline_desk.core.errors import CredentialStoreError, DataFormatError
 from hotline_desk.services.credentials import (
     INSECURE_OVERRIDE_ENV,
     CredentialStore,
+    SessionMemoryKeyring,
     insecure_reason,
     select_backend,
     service_name,
@@ -168,6 +169,24 @@ def test_the_encrypted_file_backend_is_refused_it_prompts_on_a_console() -> None
     assert reason is not None and "主密码" in reason[1] and "console" in reason[0]
     with pytest.raises(CredentialStoreError):
         CredentialStore(allow_insecure=False, backend=ring).save_token(SERVER, "op1001", TOKEN)
+
+
+def test_the_demo_login_keeps_its_token_in_memory_when_only_plaintext_exists(
+        plaintext: PlaintextKeyring) -> None:
+    """README command 1 on a fresh machine (no Secret Service): the demo desk still logs
+    in, its token kept in this process only — never in the clear-text file."""
+    store = CredentialStore(allow_insecure=False, session_only_fallback=True)
+    store.save_token(SERVER, "operator1", TOKEN)
+    assert store.load_token(SERVER, "operator1") == TOKEN
+    assert isinstance(store.backend(), SessionMemoryKeyring)
+    assert not Path(plaintext.file_path).exists()
+    store.delete_token(SERVER, "operator1")
+    assert store.load_token(SERVER, "operator1") is None
+    # keyring's own selection never picks it (priority below the fail backend)
+    assert not any(isinstance(ring, SessionMemoryKeyring) for ring in ChainerBackend.backends)
+    assert SessionMemoryKeyring.priority < fail.Keyring.priority
+    with pytest.raises(CredentialStoreError):  # a real login never falls back
+        CredentialStore(allow_insecure=False).save_token(SERVER, "operator1", TOKEN)
 
 
 def test_explicit_dev_override_allows_an_insecure_backend(

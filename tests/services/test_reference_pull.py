@@ -81,7 +81,7 @@ def test_nothing_published_keeps_the_bundled_copies(own_server: ServerProcess,
             heard: list[frozenset[str]] = []
             reference.add_listener(heard.append)
             report = await ReferencePuller(api, cache, reference).pull()
-            assert report.unpublished == (REFUSALS, LINES) and not report.stored
+            assert report.kept == (REFUSALS, LINES) and not report.stored
             assert heard == []
             assert await cache.run(cache.refdata.document, EMERGENCY_LINES) is None
             assert reference.line_catalogue.version == bundled(LINES)["version"]
@@ -111,7 +111,7 @@ def test_published_lines_and_scripts_are_used_at_once_and_kept_offline(
             await engine.pull_now()  # the sync engine's pull runs the reference puller
             report = engine.last_reference_pull
             assert report is not None and report.stored == (LINES,)
-            assert report.unpublished == (REFUSALS,)
+            assert report.kept == (REFUSALS,)
             assert heard == [frozenset({EMERGENCY_LINES})]
             gas = reference.emergency_line("gas")
             assert (gas.number, gas.unit, gas.needs_local_number) == (GAS, "测试燃气公司", False)
