@@ -38,7 +38,6 @@ import asyncio
 import itertools
 import os
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -166,40 +165,15 @@ def postgres_server() -> Iterator[str]:
     (``tests/pg_fixture.py``: initdb + pg_ctl in a temporary directory, unix socket only,
     as the ``postgres`` user when run as root); yields a database URL."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from pg_fixture import (
-        PostgresServer,
-        _as_server_user,
-        _run,
-        find_postgres_bin_dir,
-    )
+    from pg_fixture import find_postgres_bin_dir, running_postgres
 
     bin_dir = find_postgres_bin_dir()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries not found (python3 dev.py test "
                            "installs them)")
-    root = Path(tempfile.mkdtemp(prefix="hotline-bench-pg-"))
-    prefix = _as_server_user()
-    server = PostgresServer(bin_dir=bin_dir, root=root)
-    server.socket_dir.mkdir()
-    if prefix:
-        shutil.chown(root, user="postgres")
-        shutil.chown(server.socket_dir, user="postgres")
-    started = False
-    try:
-        _run([*prefix, str(bin_dir / "initdb"), "-D", str(server.data_dir), "-U", server.user,
-              "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], "initdb")
-        options = (f"-k {server.socket_dir} -p {server.port} -c listen_addresses='' "
-                   "-c max_connections=200 -c shared_buffers=128MB")
-        _run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(server.data_dir),
-              "-l", str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"],
-             "pg_ctl start")
-        started = True
+    with running_postgres(bin_dir, prefix="hotline-bench-pg-",
+                          settings="-c shared_buffers=128MB", stop_mode="fast") as server:
         yield server.url(server.create_database(name="hotline_bench"))
-    finally:
-        if started:
-            subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(server.data_dir),
-                            "-m", "fast", "-w", "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- seeding and counting

@@ -34,6 +34,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -141,37 +142,48 @@ def _run(cmd: list[str], what: str) -> None:
         raise RuntimeError(f"{what} failed ({result.returncode}): {result.stdout}\n{result.stderr}")
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    bin_dir = find_postgres_bin_dir()
-    if bin_dir is None:
-        pytest.fail(MISSING_BINARIES, pytrace=False)
-    root = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
-    prefix = _as_server_user()
+#: Settings of the test server: durability off (a crash loses a throw-away server).
+TEST_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+@contextmanager
+def running_postgres(bin_dir: Path, *, prefix: str = "hotline-pg-", settings: str = "",
+                     stop_mode: str = "immediate") -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server: initdb + pg_ctl in a temporary directory, unix
+    socket only, as the ``postgres`` user when run as root; stopped and removed after."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    user_prefix = _as_server_user()
     server = PostgresServer(bin_dir=bin_dir, root=root)
     server.socket_dir.mkdir()
-    if prefix:
+    if user_prefix:
         shutil.chown(root, user="postgres")
         shutil.chown(server.socket_dir, user="postgres")
     started = False
     try:
-        _run([*prefix, str(bin_dir / "initdb"), "-D", str(server.data_dir), "-U", server.user,
-              "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], "initdb")
-        options = (
-            f"-k {server.socket_dir} -p {server.port} -c listen_addresses='' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
-        )
-        _run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(server.data_dir),
+        _run([*user_prefix, str(bin_dir / "initdb"), "-D", str(server.data_dir),
+              "-U", server.user, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+             "initdb")
+        options = (f"-k {server.socket_dir} -p {server.port} -c listen_addresses='' "
+                   f"-c max_connections=200 {settings}").strip()
+        _run([*user_prefix, str(bin_dir / "pg_ctl"), "-D", str(server.data_dir),
               "-l", str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"],
              "pg_ctl start")
         started = True
         yield server
     finally:
         if started:
-            subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(server.data_dir),
-                            "-m", "immediate", "-w", "stop"], capture_output=True)
+            subprocess.run([*user_prefix, str(bin_dir / "pg_ctl"), "-D", str(server.data_dir),
+                            "-m", stop_mode, "-w", "stop"], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    bin_dir = find_postgres_bin_dir()
+    if bin_dir is None:
+        pytest.fail(MISSING_BINARIES, pytrace=False)
+    with running_postgres(bin_dir, settings=TEST_SETTINGS) as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
