@@ -133,26 +133,12 @@ class Server:
 
 
 def use_memory_keyring() -> None:
+    """The demo tokens live in this process only (the desk's own session-only store)."""
     import keyring
-    from keyring.backend import KeyringBackend
 
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
+    from hotline_desk.services.credentials import SessionMemoryKeyring
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.secrets: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.secrets.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.secrets[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.secrets.pop((service, username), None)
-
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(SessionMemoryKeyring())
 
 
 # ---------------------------------------------------------------- driving the desks
@@ -221,7 +207,8 @@ class Shooter:
         if not pixmap.save(str(path)):
             raise SystemExit(f"could not write {path}")
         self.files.append(path)
-        print(f"wrote {path.relative_to(ROOT)} ({frame.width()}x{frame.height()})", flush=True)
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"wrote {shown} ({frame.width()}x{frame.height()})", flush=True)
 
 
 async def open_desk(server: Server, cache: Path, username: str | None, seat: str = "") -> Any:
